@@ -1,0 +1,201 @@
+/**
+ * An in-process stand-in for the Pulumi engine, built on the SDK's mock
+ * monitor. It records every registration with the fields the engine keeps in
+ * state — parent, provider, dependencies, propertyDependencies, protect,
+ * retainOnDelete — taken from the full registration request (the public
+ * `Mocks.newResource` hook sees only type, name and inputs). It is stricter
+ * than the SDK's mocks where the real engine is: duplicate URNs fail, and in
+ * strict mode so does any custom resource on a default provider.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { RecordedResource } from "./recorded";
+import { RESOURCE_SIG, SECRET_SIG, SECRET_VALUE, UNKNOWN } from "./recorded";
+import { awsZones, gcpZones } from "./zones";
+
+// The SDK exports these at runtime but not in its public typings.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const settings = require("@pulumi/pulumi/runtime/settings") as {
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  waitForRPCs(): Promise<void>;
+};
+
+type Callback = (err: Error | null, response?: ProtoResponse) => void;
+interface ProtoStruct { toJavaScript(): Record<string, unknown> }
+interface ProtoResponse { getUrn(): string; getId(): string; getObject(): ProtoStruct | undefined }
+interface RegisterRequest {
+  getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): ProtoStruct | undefined;
+  getProtect(): boolean; getDependenciesList(): string[]; getProvider(): string;
+  getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
+  getRetainondelete(): boolean; getDeletedwith(): string; getReplaceonchangesList(): string[];
+  getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean;
+}
+interface MonitorLike {
+  registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: Error | null, r?: unknown) => void): void;
+}
+
+export interface EngineOptions {
+  readonly project: string;
+  readonly stack: string;
+  /** Preview mode: outputs the cloud computes stay unknown, as in a first `pulumi preview`. */
+  readonly preview: boolean;
+  /** Fail on custom resources that would use a default provider (tests); synth records them for the policies. */
+  readonly strict: boolean;
+  /** Extra outputs a test wants a resource type to report (non-preview runs). */
+  readonly computedOutputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+}
+
+type InvokeHandler = (inputs: Record<string, unknown>, provider: Record<string, unknown>) => Record<string, unknown>;
+
+const ACCOUNT_ID = "123456789012";
+
+/** Answers for the invokes the program makes; any other token is an error, so a new look-up gets a fixture on purpose. */
+const INVOKES: Record<string, InvokeHandler> = {
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_i, p) => {
+    const names = awsZones(String(p.region));
+    return { names, zoneIds: names.map((_, n) => `${String(p.region).slice(0, 3)}-az${n + 1}`), id: String(p.region) };
+  },
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({ accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/ci`, userId: "AIDAEXAMPLE", id: ACCOUNT_ID }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getRegion:getRegion": (_i, p) => ({ name: p.region, region: p.region, id: p.region }),
+  "aws:ssm/getParameter:getParameter": (i) => ({ name: i.name, value: "ami-0123456789abcdef0", type: "String", id: i.name }),
+  "gcp:compute/getZones:getZones": (i, p) => ({ names: gcpZones(String(i.region ?? p.region)), id: String(i.region ?? p.region) }),
+  "gcp:organizations/getProject:getProject": (i, p) => ({ projectId: i.projectId ?? p.project, number: "123456789012", id: String(p.project) }),
+};
+
+export class MockEngine implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  readonly errors: string[] = [];
+  private readonly byTypeName = new Set<string>();
+  private readonly providerInputs = new Map<string, Record<string, unknown>>();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly options: EngineOptions) {}
+
+  /** Installs this engine as the Pulumi runtime's monitor. */
+  install(): void {
+    pulumi.runtime.setMocks(this, this.options.project, this.options.stack, this.options.preview);
+    settings.setMockOptions(this.monitor(), this.options.project, this.options.stack, this.options.preview);
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    const extra = this.options.preview ? {} : (this.options.computedOutputs?.(args.type, args.name, args.inputs) ?? {});
+    // Every custom resource gets a plausible id; cloud-computed attributes are left out so they stay unknown at preview.
+    const id = args.custom === false ? undefined : (args.id || `${args.name}-id`);
+    return { id, state: { ...args.inputs, ...extra } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+    const handler = INVOKES[args.token];
+    if (!handler) {
+      const message = `no fixture for invoke ${args.token}; add one to cli/engine/mock-engine.ts`;
+      this.errors.push(message);
+      throw new Error(message);
+    }
+    const provider = (args.provider && this.providerInputs.get(args.provider)) || {};
+    return handler(args.inputs, provider);
+  }
+
+  /** Waits until every registration the program started has been answered. */
+  async settle(): Promise<void> {
+    for (;;) {
+      await settings.waitForRPCs();
+      if (this.pending.size === 0) break;
+      await Promise.all([...this.pending]);
+    }
+    if (this.errors.length > 0) throw new Error(`offline engine:\n  - ${this.errors.join("\n  - ")}`);
+  }
+
+  private monitor(): MonitorLike {
+    const monitor = new MockMonitor(this);
+    const register = monitor.registerResource.bind(monitor);
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResource = (req, cb) => {
+      const key = `${req.getType()}::${req.getName()}`;
+      // Recorded rather than thrown into the SDK (where it would surface as a flood of
+      // unhandled rejections); settle() fails with every such error at once.
+      if (this.byTypeName.has(key)) {
+        this.errors.push(`duplicate resource ${key}: the engine rejects two resources with one URN; name children by a stable key`);
+      }
+      this.byTypeName.add(key);
+      const isProvider = req.getType().startsWith("pulumi:providers:");
+      if (this.options.strict && req.getCustom() && !isProvider && req.getProvider() === "") {
+        this.errors.push(`${key} uses a default provider; pass an explicit provider (default providers are disabled)`);
+      }
+      const done = register(req, (err, response) => {
+        if (!err && response) this.record(req, response, isProvider);
+        cb(err, response);
+      });
+      this.track(done);
+      return done;
+    };
+    monitor.registerResourceOutputs = (req, cb) => {
+      const recorded = this.resources.find((r) => r.urn === req.getUrn());
+      if (recorded) recorded.outputs = plain(req.getOutputs()?.toJavaScript() ?? {});
+      registerOutputs(req, cb);
+    };
+    return monitor;
+  }
+
+  private record(req: RegisterRequest, response: ProtoResponse, isProvider: boolean): void {
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps, prop) => {
+      propertyDependencies[prop] = [...deps.getUrnsList()];
+    });
+    const inputs = plain(req.getObject()?.toJavaScript() ?? {});
+    const id = response.getId() || undefined;
+    const recorded: RecordedResource = {
+      urn: response.getUrn(),
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      ...(id && req.getCustom() ? { id } : {}),
+      ...(req.getParent() ? { parent: req.getParent() } : {}),
+      ...(req.getCustom() && !isProvider ? { provider: req.getProvider() } : {}),
+      inputs,
+      outputs: plain(response.getObject()?.toJavaScript() ?? {}),
+      dependencies: [...new Set(req.getDependenciesList())],
+      propertyDependencies,
+      protect: req.getProtect(),
+      retainOnDelete: req.getRetainondelete(),
+      ...(req.getDeletedwith() ? { deletedWith: req.getDeletedwith() } : {}),
+      replaceOnChanges: req.getReplaceonchangesList(),
+      ignoreChanges: req.getIgnorechangesList(),
+      deleteBeforeReplace: req.getDeletebeforereplace(),
+    };
+    this.resources.push(recorded);
+    if (isProvider && id) this.providerInputs.set(`${recorded.urn}::${id}`, inputs);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
+  }
+}
+
+/**
+ * Wire form → stack-export form: unknowns are dropped from objects (a first
+ * preview does not know them) and kept as the unknown marker inside arrays so
+ * lengths stay true; secrets become `{sig, plaintext}` as
+ * `pulumi stack export --show-secrets` writes them; resource references
+ * collapse to the referenced id (or URN for components).
+ */
+export function plain(value: unknown): Record<string, unknown> {
+  return convert(value) as Record<string, unknown>;
+}
+
+function convert(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((v) => (v === UNKNOWN ? UNKNOWN : convert(v)));
+  if (value === null || typeof value !== "object") return value;
+  const obj = value as Record<string, unknown>;
+  if (obj[SECRET_SIG] === SECRET_VALUE) return { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify(convert(obj.value)) };
+  if (obj[SECRET_SIG] === RESOURCE_SIG) return (obj.id as string | undefined) || obj.urn;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj)) {
+    if (v === UNKNOWN) continue;
+    out[k] = convert(v);
+  }
+  return out;
+}

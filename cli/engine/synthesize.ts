@@ -1,0 +1,67 @@
+/**
+ * Runs the real program in-process under the offline engine, in preview mode
+ * by default, and returns what it registered.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvironmentPlan } from "../../components/plan";
+import { readStackConfigFile, stackConfigPath, environmentFromFlatConfig } from "../../stacks/config";
+import { PROJECT } from "../../stacks/schema";
+import { program } from "../../stacks/program";
+import { MockEngine, type EngineOptions } from "./mock-engine";
+import type { RecordedResource } from "./recorded";
+
+export interface SynthOptions {
+  /** Stack (environment) name. */
+  readonly stack: string;
+  /**
+   * Config file to use instead of `stacks/Pulumi.<stack>.yaml`.
+   * @default - the committed stack file.
+   */
+  readonly configFile?: string;
+  /**
+   * Flat `project:key → value` config to use instead of a file (tests).
+   * @default - read from `configFile`.
+   */
+  readonly config?: Record<string, string>;
+  /** @default true */
+  readonly preview?: boolean;
+  /** @default false */
+  readonly strict?: boolean;
+  readonly computedOutputs?: EngineOptions["computedOutputs"];
+}
+
+export interface SynthResult {
+  readonly stack: string;
+  readonly plan: EnvironmentPlan;
+  readonly resources: readonly RecordedResource[];
+  readonly outputs: Record<string, unknown>;
+}
+
+/**
+ * Validates the stack's config first (throwing `ConfigError` before any
+ * resource exists), then runs the program. One run per process: the Pulumi
+ * runtime keeps its stack in global state.
+ */
+export async function synthesize(options: SynthOptions): Promise<SynthResult> {
+  const file = options.configFile ?? stackConfigPath(options.stack);
+  const flat = options.config ?? readStackConfigFile(file);
+  environmentFromFlatConfig(flat, file);
+  pulumi.runtime.setAllConfig(flat);
+
+  const engine = new MockEngine({
+    project: PROJECT,
+    stack: options.stack,
+    preview: options.preview ?? true,
+    strict: options.strict ?? false,
+    ...(options.computedOutputs ? { computedOutputs: options.computedOutputs } : {}),
+  });
+  engine.install();
+  let plan: EnvironmentPlan | undefined;
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+    const result = program();
+    plan = result.plan;
+    return { regions: result.environment.regionOutputs };
+  });
+  await engine.settle();
+  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+}

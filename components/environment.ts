@@ -1,0 +1,48 @@
+/**
+ * One environment: every region's cloud part, Kubernetes part and the links
+ * between regions. A thin loop over the plan; the plan decides the shape.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { AwsRegion } from "./aws/aws-region";
+import { GcpRegion } from "./gcp/gcp-region";
+import type { EnvironmentPlan, RegionPlan } from "./plan";
+
+export interface EnvironmentArgs {
+  /** The validated environment plan (see components/plan). */
+  readonly plan: EnvironmentPlan;
+}
+
+export type CloudRegion = AwsRegion | GcpRegion;
+
+export class Environment extends pulumi.ComponentResource {
+  /** Each region's cloud part, by region key. */
+  readonly regions: Readonly<Record<string, CloudRegion>>;
+  /** Stack outputs per region key. */
+  readonly regionOutputs: Record<string, Record<string, pulumi.Input<unknown>>>;
+
+  constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("scylla-ha:index:Environment", name, {}, opts);
+    const { plan } = args;
+    const regions: Record<string, CloudRegion> = {};
+    for (const region of plan.regions) {
+      regions[region.key] = cloudRegion(plan, region, this);
+    }
+    this.regions = regions;
+    this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
+    this.registerOutputs({ regions: this.regionOutputs });
+  }
+}
+
+function cloudRegion(plan: EnvironmentPlan, region: RegionPlan, parent: pulumi.Resource): CloudRegion {
+  const opts = { parent };
+  switch (region.cloud) {
+    case "aws":
+      return new AwsRegion(region.name, { plan, region }, opts);
+    case "gcp":
+      return new GcpRegion(region.name, { plan, region }, opts);
+    default: {
+      const unreachable: never = region.cloud;
+      throw new Error(`unhandled cloud ${String(unreachable)}`);
+    }
+  }
+}

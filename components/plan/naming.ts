@@ -1,0 +1,28 @@
+/**
+ * Stable names. Logical (Pulumi) names are keyed by environment, region key
+ * and zone — never by list position — so reordering config never renames a
+ * resource (a rename is a replacement, and a replaced Scylla node pool loses
+ * its local NVMe data).
+ */
+
+export const SCYLLA_NAMESPACE = "scylla";
+
+export function regionName(environment: string, regionKey: string): string {
+  return `${environment}-${regionKey}`;
+}
+
+export function rackResourceName(environment: string, regionKey: string, zone: string): string {
+  return `${regionName(environment, regionKey)}-${zone}`;
+}
+
+/** The zone's own letter(s): `us-east-1a` → `a`, `us-central1-b` → `b`. */
+export function zoneSuffix(region: string, zone: string): string {
+  return zone.slice(region.length).replace(/^-/, "");
+}
+
+/** Node pool names are per cluster, so the zone letter keeps them short and unique. */
+export function rackPoolName(region: string, zone: string): string {
+  return `scylla-${zoneSuffix(region, zone)}`;
+}
+
+export const SYSTEM_POOL_NAME = "system";

@@ -1,0 +1,148 @@
+/**
+ * config → plan. Pure and deterministic: the same config always yields the
+ * same plan, and the plan alone decides the graph's shape (regions, racks,
+ * pools), so preview, tests and policies all see one topology.
+ */
+import type { EnvironmentConfig, RegionConfig } from "../../stacks/schema";
+import { formatCidr, mustParseCidr, subnet } from "./cidr";
+import { SCYLLA_NAMESPACE, SYSTEM_POOL_NAME, rackPoolName, rackResourceName, regionName } from "./naming";
+import { DEFAULT_SYSTEM_INSTANCE_TYPE, instanceType, scyllaSizing } from "./sizing";
+import type { EnvironmentPlan, KeyspacePlan, NetworkPlan, Phase, RackPlan, RegionPlan, ZoneSubnetPlan } from "./types";
+
+/** Phases in which a region's datacenter holds keyspace replicas. */
+const REPLICATED_PHASES: readonly Phase[] = ["replicated", "serving"];
+
+export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
+  const env = config.environment.name;
+  const managerRegion = config.manager.region ?? config.regions[0]!.key;
+  const datacenterOf = (r: RegionConfig) => r.datacenter ?? r.region;
+  const withDatacenter = config.regions.filter((r) => r.phase !== "infrastructure").map(datacenterOf);
+
+  const regions = config.regions.map((r): RegionPlan => {
+    const datacenter = datacenterOf(r);
+    const hasDatacenter = r.phase !== "infrastructure";
+    const name = regionName(env, r.key);
+    return {
+      key: r.key,
+      cloud: r.cloud,
+      region: r.region,
+      datacenter,
+      phase: r.phase,
+      hasDatacenter,
+      name,
+      clusterName: name,
+      zones: r.zones,
+      network: planNetwork(r),
+      systemPool: {
+        poolName: SYSTEM_POOL_NAME,
+        instanceType: r.system.instanceType ?? DEFAULT_SYSTEM_INSTANCE_TYPE[r.cloud],
+        zones: r.zones,
+        nodesPerZone: r.system.nodesPerZone,
+        minSize: r.system.nodesPerZone * r.zones.length,
+        desiredSize: r.system.nodesPerZone * r.zones.length,
+        maxSize: 2 * r.system.nodesPerZone * r.zones.length,
+      },
+      scylla: planScyllaNodes(r),
+      racks: r.zones.map((zone) => planRack(env, r, zone)),
+      seedDatacenters: hasDatacenter && withDatacenter[0] !== datacenter ? withDatacenter.filter((dc) => dc !== datacenter) : [],
+      hostsManager: r.key === managerRegion,
+    };
+  });
+
+  return {
+    environment: env,
+    tier: config.environment.tier,
+    protectState: config.environment.tier === "production",
+    kubernetesVersion: config.environment.kubernetesVersion,
+    scylla: {
+      clusterName: config.scylla.clusterName,
+      version: config.scylla.version,
+      agentVersion: config.scylla.agentVersion,
+      namespace: SCYLLA_NAMESPACE,
+    },
+    keyspaces: config.scylla.keyspaces.map((ks): KeyspacePlan => {
+      const replication: Record<string, number> = {};
+      for (const r of config.regions) {
+        const rf = ks.replication[r.key] ?? ks.replicationFactor;
+        if (REPLICATED_PHASES.includes(r.phase) && rf > 0) replication[datacenterOf(r)] = rf;
+      }
+      return { name: ks.name, tablets: ks.tablets, replication };
+    }),
+    regions,
+    managerRegion,
+    backups: { schedule: config.backups.schedule, retention: config.backups.retention },
+    monitoring: { ...config.monitoring },
+  };
+}
+
+/**
+ * AWS: the VPC range is cut into eight equal blocks; zone i gets private block
+ * i (large: pods take VPC addresses), and the last block is cut into eight
+ * small public subnets. Six zones fit, which covers every AWS region.
+ */
+export function carveAwsSubnets(vpcCidr: string, zones: readonly string[]): ZoneSubnetPlan[] {
+  const vpc = mustParseCidr(vpcCidr);
+  const publicBlock = subnet(vpc, vpc.prefix + 3, 7);
+  return zones.map((zone, i) => ({
+    zone,
+    privateCidr: formatCidr(subnet(vpc, vpc.prefix + 3, i)),
+    publicCidr: formatCidr(subnet(publicBlock, publicBlock.prefix + 3, i)),
+  }));
+}
+
+function planNetwork(r: RegionConfig): NetworkPlan {
+  switch (r.cloud) {
+    case "aws":
+      return {
+        cloud: "aws",
+        vpcCidr: r.cidr,
+        podCidr: r.cidr,
+        serviceCidr: r.serviceCidr,
+        natGateways: r.natGateways,
+        publicAccessCidrs: r.publicAccessCidrs,
+        subnets: carveAwsSubnets(r.cidr, r.zones),
+      };
+    case "gcp":
+      return { cloud: "gcp", project: r.project, nodeCidr: r.cidr, podCidr: r.podCidr, serviceCidr: r.serviceCidr };
+    default: {
+      const unreachable: never = r;
+      throw new Error(`unhandled cloud in ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
+
+function planScyllaNodes(r: RegionConfig): RegionPlan["scylla"] {
+  const type = instanceType(r.cloud, r.scylla.instanceType);
+  if (!type) throw new Error(`instance type ${r.scylla.instanceType} is not in the sizing table (config was not validated)`);
+  const disks = r.cloud === "gcp" ? (r.scylla.localSsdCount ?? type.diskCounts[0]!) : type.diskCounts[0]!;
+  const sizing = scyllaSizing(type, disks);
+  return {
+    instanceType: type.name,
+    arch: type.arch,
+    vcpus: type.vcpus,
+    memoryGiB: type.memoryGiB,
+    nodesPerRack: r.scylla.nodesPerRack,
+    localDisks: disks,
+    resources: sizing.scylla,
+    agentResources: sizing.agent,
+    storageGiB: sizing.storageGiB,
+  };
+}
+
+function planRack(env: string, r: RegionConfig, zone: string): RackPlan {
+  const members = r.scylla.nodesPerRack;
+  return {
+    name: zone,
+    zone,
+    members,
+    resourceName: rackResourceName(env, r.key, zone),
+    nodePool: {
+      poolName: rackPoolName(r.region, zone),
+      zone,
+      instanceType: r.scylla.instanceType,
+      minSize: members,
+      desiredSize: members,
+      maxSize: members + 1,
+    },
+  };
+}

@@ -1,0 +1,6 @@
+/** Entry point for `pulumi up` / `pulumi preview`: one stack per environment, holding all its regions. */
+import { program } from "./program";
+
+const { environment } = program();
+
+export const regions = environment.regionOutputs;

@@ -1,0 +1,221 @@
+/**
+ * The shape of one environment's config (`stacks/Pulumi.<env>.yaml`). Every
+ * optional field names its default here, once; nothing downstream re-defaults.
+ * Cross-field rules (overlapping ranges, zones in their region, replication
+ * factor against racks) live in `validate.ts`.
+ */
+import { z } from "zod";
+
+export const PROJECT = "scylla-ha-stack";
+
+/** Scylla Operator 1.21 supports Kubernetes 1.33–1.36. */
+export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35", "1.36"] as const;
+/** ScyllaDB versions the Operator 1.21 support matrix lists. */
+export const DEFAULT_SCYLLA_VERSION = "2026.1.3";
+/** Manager and agent version pinned by Operator v1.21.1. */
+export const DEFAULT_MANAGER_AGENT_VERSION = "3.10.1";
+
+export const TIERS = ["production", "staging", "development"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/**
+ * Rollout phases a region moves through one `pulumi up` at a time (see
+ * docs/runbooks/dr-rollout.md): infrastructure only, DC joined, keyspaces
+ * replicated, and finally listed for clients.
+ */
+export const PHASES = ["infrastructure", "datacenter", "replicated", "serving"] as const;
+export type Phase = (typeof PHASES)[number];
+
+const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const PINNED_VERSION = /^\d+\.\d+\.\d+$/;
+const KEYSPACE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,47}$/;
+const REGION_KEY = /^[a-z][a-z0-9]{1,9}$/;
+
+const label = (what: string) =>
+  z.string().regex(RFC1123_LABEL, `must be a lowercase RFC 1123 label (${what})`).max(63);
+const pinned = (what: string) =>
+  z.string().regex(PINNED_VERSION, `must be a pinned ${what} version like 1.2.3 (never "latest")`);
+const cidr = z.string();
+
+const keyspace = z.strictObject({
+  /** Keyspace name as created in CQL. */
+  name: z.string().regex(KEYSPACE_NAME, "must start with a letter and hold only letters, digits and _ (max 48)"),
+  /**
+   * Replicas in every datacenter that holds the keyspace.
+   * @default 3
+   */
+  replicationFactor: z.number().int().min(1).max(9).default(3),
+  /**
+   * Whether the keyspace uses tablets (then RF must equal the racks of each DC).
+   * @default false
+   */
+  tablets: z.boolean().default(false),
+  /**
+   * Per-region overrides of the replication factor, keyed by region key.
+   * @default - every region past the `datacenter` phase gets `replicationFactor`.
+   */
+  replication: z.record(z.string(), z.number().int().min(0).max(9)).default({}),
+});
+
+const scyllaPool = {
+  /** Storage-optimised instance / machine type from the sizing table. */
+  instanceType: z.string(),
+  /**
+   * ScyllaDB nodes in each rack (= zone).
+   * @default 1
+   */
+  nodesPerRack: z.number().int().min(1).max(100).default(1),
+};
+
+const systemPool = z
+  .strictObject({
+    /**
+     * Machine type of the multi-zone system pool.
+     * @default - m7i.xlarge on AWS, n2-standard-4 on GCP.
+     */
+    instanceType: z.string().optional(),
+    /**
+     * System nodes in each zone (operators, webhooks, Manager and Prometheus).
+     * @default 1
+     */
+    nodesPerZone: z.number().int().min(1).max(10).default(1),
+  })
+  .default({ nodesPerZone: 1 });
+
+const regionCommon = {
+  /** Short stable key used in resource names (`use1`); never change it once deployed. */
+  key: z.string().regex(REGION_KEY, "must be 2-10 lowercase letters/digits starting with a letter"),
+  /** The cloud's region name, e.g. us-east-1 or us-central1. */
+  region: z.string().min(1),
+  /** Zones of the region; one ScyllaDB rack per zone. */
+  zones: z.array(z.string()).min(1).max(6),
+  /** Node range: the VPC on AWS (pods share it through the VPC CNI), the subnet's primary range on GCP. */
+  cidr,
+  /** Kubernetes service range; not routed, but kept disjoint so peered clusters never clash. */
+  serviceCidr: cidr,
+  /**
+   * ScyllaDB datacenter name.
+   * @default - the cloud region name. A DR region restoring a lost DC must reuse that DC's name.
+   */
+  datacenter: label("datacenter name").optional(),
+  /**
+   * Rollout phase of this region.
+   * @default "serving"
+   */
+  phase: z.enum(PHASES).default("serving"),
+  system: systemPool,
+};
+
+const awsRegion = z.strictObject({
+  cloud: z.literal("aws"),
+  ...regionCommon,
+  scylla: z.strictObject(scyllaPool),
+  /**
+   * NAT layout: one gateway per zone, or a single shared one (dev only; the
+   * policies flag it as a single point of failure).
+   * @default "perZone"
+   */
+  natGateways: z.enum(["perZone", "single"]).default("perZone"),
+  /**
+   * CIDRs allowed to reach the public EKS endpoint; empty keeps it private-only.
+   * @default []
+   */
+  publicAccessCidrs: z.array(cidr).default([]),
+});
+
+const gcpRegion = z.strictObject({
+  cloud: z.literal("gcp"),
+  ...regionCommon,
+  /** GCP project that hosts this region's resources. */
+  project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id"),
+  /** Secondary range for pods (VPC-native, routed between regions). */
+  podCidr: cidr,
+  scylla: z.strictObject({
+    ...scyllaPool,
+    /**
+     * Local NVMe SSDs per node.
+     * @default - the smallest count the machine type allows.
+     */
+    localSsdCount: z.number().int().min(1).optional(),
+  }),
+});
+
+const region = z.discriminatedUnion("cloud", [awsRegion, gcpRegion]);
+
+export const environmentSchema = z.strictObject({
+  environment: z.strictObject({
+    /** Environment name (`dev`, `staging`, `prod`); part of every physical name. */
+    name: label("environment name").max(12),
+    /**
+     * Production tier turns on protect/retainOnDelete and mandatory policies.
+     * @default "development"
+     */
+    tier: z.enum(TIERS).default("development"),
+    /**
+     * Kubernetes minor version of every cluster.
+     * @default "1.34"
+     */
+    kubernetesVersion: z.enum(SUPPORTED_KUBERNETES_VERSIONS).default("1.34"),
+  }),
+  scylla: z
+    .strictObject({
+      /**
+       * `metadata.name` of the ScyllaCluster, identical in every region.
+       * @default "scylla"
+       */
+      clusterName: label("cluster name").default("scylla"),
+      /** @default "2026.1.3" */
+      version: pinned("ScyllaDB").default(DEFAULT_SCYLLA_VERSION),
+      /** @default "3.10.1" */
+      agentVersion: pinned("Scylla Manager agent").default(DEFAULT_MANAGER_AGENT_VERSION),
+      /**
+       * Keyspaces whose replication the stack declares and checks.
+       * @default []
+       */
+      keyspaces: z.array(keyspace).default([]),
+    })
+    .default({ clusterName: "scylla", version: DEFAULT_SCYLLA_VERSION, agentVersion: DEFAULT_MANAGER_AGENT_VERSION, keyspaces: [] }),
+  /** Regions, in seed order: the first one bootstraps the cluster. */
+  regions: z.array(region).min(1),
+  manager: z
+    .strictObject({
+      /**
+       * Key of the region that hosts Scylla Manager.
+       * @default - the first region.
+       */
+      region: z.string().optional(),
+    })
+    .default({}),
+  backups: z
+    .strictObject({
+      /**
+       * Cron schedule (UTC) of the Manager backup task.
+       * @default "0 2 * * *"
+       */
+      schedule: z.string().default("0 2 * * *"),
+      /**
+       * Snapshots kept per location.
+       * @default 7
+       */
+      retention: z.number().int().min(1).max(1000).default(7),
+    })
+    .default({ schedule: "0 2 * * *", retention: 7 }),
+  monitoring: z
+    .strictObject({
+      /** @default true */
+      enabled: z.boolean().default(true),
+      /** @default 2 */
+      prometheusReplicas: z.number().int().min(1).max(5).default(2),
+      /** @default "15d" */
+      retention: z.string().regex(/^\d+[dhw]$/, "must be a duration like 15d").default("15d"),
+      /** @default "100Gi" */
+      storageSize: z.string().regex(/^\d+(Gi|Ti)$/, "must be a size like 100Gi").default("100Gi"),
+    })
+    .default({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" }),
+});
+
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type RegionConfig = EnvironmentConfig["regions"][number];
+export type AwsRegionConfig = Extract<RegionConfig, { cloud: "aws" }>;
+export type GcpRegionConfig = Extract<RegionConfig, { cloud: "gcp" }>;
+export type KeyspaceConfig = EnvironmentConfig["scylla"]["keyspaces"][number];

@@ -1,0 +1,283 @@
+/**
+ * Turns raw config into a validated `EnvironmentConfig`, or one `ConfigError`
+ * listing every problem — each with the field path, the bad value and what is
+ * allowed — before any resource exists. Policies reuse `formatIssue` so a
+ * rule and a config error read the same.
+ */
+import type { z } from "zod";
+import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
+import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
+import { type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
+
+export interface ConfigIssue {
+  /** Field path, e.g. `regions[1].cidr`. */
+  readonly path: string;
+  /** What is wrong and what is allowed. */
+  readonly message: string;
+  /** The offending value, when there is one. */
+  readonly value?: unknown;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly issues: readonly ConfigIssue[], source = "environment config") {
+    super(
+      `Invalid ${source} (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
+        issues.map((i) => `  - ${formatIssue(i)}`).join("\n"),
+    );
+    this.name = "ConfigError";
+  }
+}
+
+export function formatIssue(issue: ConfigIssue): string {
+  const got = issue.value === undefined ? "" : ` (got ${JSON.stringify(issue.value)})`;
+  return `${issue.path}: ${issue.message}${got}`;
+}
+
+/** Parses and validates raw config; throws `ConfigError` with every problem found. */
+export function parseEnvironmentConfig(raw: unknown, source?: string): EnvironmentConfig {
+  const parsed = environmentSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(fromZodIssue), source);
+  const issues = crossFieldIssues(parsed.data);
+  if (issues.length > 0) throw new ConfigError(issues, source);
+  return parsed.data;
+}
+
+export function pathOf(segments: readonly PropertyKey[]): string {
+  return segments
+    .map((s, i) => (typeof s === "number" ? `[${s}]` : `${i === 0 ? "" : "."}${String(s)}`))
+    .join("");
+}
+
+function fromZodIssue(issue: z.core.$ZodIssue): ConfigIssue[] {
+  const path = pathOf(issue.path);
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "invalid_type":
+      return [
+        input === undefined
+          ? { path, message: `is required (expected ${issue.expected})` }
+          : { path, message: `must be ${issue.expected}`, value: input },
+      ];
+    case "invalid_value":
+      return [{ path, message: `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`, value: input }];
+    case "invalid_union": {
+      const discriminator = (issue as { discriminator?: string; options?: unknown[] }).discriminator;
+      const options = (issue as { options?: unknown[] }).options ?? [];
+      if (discriminator) {
+        const value = (input as Record<string, unknown> | undefined)?.[discriminator];
+        return [{ path, message: `must be one of ${options.map((o) => JSON.stringify(o)).join(", ")}`, value }];
+      }
+      return [{ path, message: issue.message, value: input }];
+    }
+    case "unrecognized_keys":
+      return issue.keys.map((key) => ({
+        path: pathOf([...issue.path, key]),
+        message: "is not a known field (see docs/config.md for the allowed fields)",
+      }));
+    case "too_small":
+      return [{ path, message: boundMessage("at least", issue.minimum, issue.origin), value: input }];
+    case "too_big":
+      return [{ path, message: boundMessage("at most", issue.maximum, issue.origin), value: input }];
+    default:
+      return [{ path, message: issue.message, value: input }];
+  }
+}
+
+function boundMessage(word: string, bound: number | bigint, origin: string): string {
+  if (origin === "array") return `must list ${word} ${bound} item${Number(bound) === 1 ? "" : "s"}`;
+  if (origin === "string") return `must be ${word} ${bound} characters long`;
+  return `must be ${word} ${bound}`;
+}
+
+const CLOUD_REGION: Record<RegionConfig["cloud"], RegExp> = {
+  aws: /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
+  gcp: /^[a-z]+-[a-z]+\d+$/,
+};
+
+/** Zones must be `<region><letter>` on AWS and `<region>-<letter>` on GCP. */
+export function zoneBelongsTo(cloud: RegionConfig["cloud"], region: string, zone: string): boolean {
+  const suffix = zone.slice(region.length);
+  return zone.startsWith(region) && (cloud === "aws" ? /^[a-z]$/ : /^-[a-z]$/).test(suffix);
+}
+
+/** The replication factor a region must hold: the largest declared for it, or ScyllaDB's usual 3. */
+export function requiredReplicas(config: EnvironmentConfig, regionKey: string): { rf: number; keyspace?: string } {
+  let best: { rf: number; keyspace?: string } = { rf: config.scylla.keyspaces.length === 0 ? 3 : 0 };
+  for (const ks of config.scylla.keyspaces) {
+    const rf = ks.replication[regionKey] ?? ks.replicationFactor;
+    if (rf > best.rf) best = { rf, keyspace: ks.name };
+  }
+  return best;
+}
+
+interface NamedRange {
+  readonly path: string;
+  readonly text: string;
+  readonly cidr: Cidr;
+}
+
+function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const ranges: NamedRange[] = [];
+  const regionKeys = new Set(config.regions.map((r) => r.key));
+
+  const range = (path: string, text: string, minPrefix: number, maxPrefix: number): void => {
+    const parsed = parseCidr(text);
+    if (typeof parsed === "string") {
+      issues.push({ path, message: `${parsed}`, value: text });
+    } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
+      issues.push({ path, message: `prefix length must be between /${minPrefix} and /${maxPrefix}`, value: text });
+    } else {
+      ranges.push({ path, text, cidr: parsed });
+    }
+  };
+
+  const firstCloud = config.regions[0]?.cloud;
+  const seen = { key: new Map<string, string>(), region: new Map<string, string>(), dc: new Map<string, string>() };
+  const unique = (kind: keyof typeof seen, value: string, path: string, what: string) => {
+    const first = seen[kind].get(value);
+    if (first) issues.push({ path, message: `duplicates ${first}; every region needs a distinct ${what}`, value });
+    else seen[kind].set(value, path);
+  };
+
+  config.regions.forEach((region, i) => {
+    const at = (field: string) => `regions[${i}].${field}`;
+    unique("key", region.key, at("key"), "key");
+    unique("region", `${region.cloud}:${region.region}`, at("region"), "cloud region (one datacenter per region)");
+    unique("dc", region.datacenter ?? region.region, at("datacenter"), "datacenter name");
+
+    if (region.cloud !== firstCloud) {
+      issues.push({
+        path: at("cloud"),
+        message: `cannot mix with ${firstCloud} regions: cross-cloud links (site-to-site VPN) are not built yet; keep one cloud per environment`,
+        value: region.cloud,
+      });
+    }
+    if (!CLOUD_REGION[region.cloud].test(region.region)) {
+      const example = region.cloud === "aws" ? "us-east-1" : "us-central1";
+      issues.push({ path: at("region"), message: `is not a ${region.cloud} region name like ${example}`, value: region.region });
+    }
+    const zones = new Set<string>();
+    region.zones.forEach((zone, z) => {
+      if (zones.has(zone)) issues.push({ path: at(`zones[${z}]`), message: "is listed twice; one rack per distinct zone", value: zone });
+      zones.add(zone);
+      if (!zoneBelongsTo(region.cloud, region.region, zone)) {
+        const form = region.cloud === "aws" ? `${region.region}a` : `${region.region}-a`;
+        issues.push({ path: at(`zones[${z}]`), message: `is not a zone of ${region.region} (zones look like ${form})`, value: zone });
+      }
+    });
+
+    const required = requiredReplicas(config, region.key);
+    if (region.zones.length < required.rf) {
+      const why = required.keyspace ? `keyspace ${required.keyspace} has replication factor ${required.rf}` : `the default replication factor is ${required.rf}`;
+      issues.push({
+        path: at("zones"),
+        message: `lists ${region.zones.length} zone(s) but ${why}; one rack per zone needs at least ${required.rf} zones to keep LOCAL_QUORUM when a zone fails`,
+        value: region.zones,
+      });
+    }
+
+    const type = instanceType(region.cloud, region.scylla.instanceType);
+    if (!type) {
+      const allowed = describeSupportedTypes(region.cloud);
+      issues.push({
+        path: at("scylla.instanceType"),
+        message: `has no local NVMe in the sizing table; ScyllaDB nodes need one of: ${allowed}`,
+        value: region.scylla.instanceType,
+      });
+    }
+
+    switch (region.cloud) {
+      case "aws":
+        range(at("cidr"), region.cidr, 8, 20);
+        region.publicAccessCidrs.forEach((c, n) => {
+          const parsed = parseCidr(c);
+          if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
+        });
+        break;
+      case "gcp": {
+        range(at("cidr"), region.cidr, 8, 24);
+        range(at("podCidr"), region.podCidr, 8, 21);
+        const count = region.scylla.localSsdCount;
+        if (type && count !== undefined && !type.diskCounts.includes(count)) {
+          issues.push({
+            path: at("scylla.localSsdCount"),
+            message: `${type.name} accepts ${type.diskCounts.join(", ")} local SSDs`,
+            value: count,
+          });
+        }
+        break;
+      }
+      default: {
+        const unreachable: never = region;
+        throw new Error(`unhandled cloud in ${JSON.stringify(unreachable)}`);
+      }
+    }
+    range(at("serviceCidr"), region.serviceCidr, 8, 24);
+  });
+
+  for (let a = 0; a < ranges.length; a++) {
+    for (let b = a + 1; b < ranges.length; b++) {
+      const [x, y] = [ranges[a]!, ranges[b]!];
+      if (overlaps(x.cidr, y.cidr)) {
+        issues.push({
+          path: y.path,
+          message: `overlaps ${x.path} (${formatCidr(x.cidr)}); node, pod and service ranges of all regions must be disjoint because pod traffic is routed between regions`,
+          value: y.text,
+        });
+      }
+    }
+  }
+
+  const managerRegion = config.manager.region;
+  if (managerRegion !== undefined && !regionKeys.has(managerRegion)) {
+    issues.push({ path: "manager.region", message: `must be one of the region keys: ${[...regionKeys].join(", ")}`, value: managerRegion });
+  }
+
+  const keyspaceNames = new Set<string>();
+  config.scylla.keyspaces.forEach((ks, k) => {
+    const at = `scylla.keyspaces[${k}]`;
+    if (keyspaceNames.has(ks.name)) issues.push({ path: `${at}.name`, message: "is declared twice", value: ks.name });
+    keyspaceNames.add(ks.name);
+    for (const [key, rf] of Object.entries(ks.replication)) {
+      const region = config.regions.find((r) => r.key === key);
+      if (!region) {
+        issues.push({ path: `${at}.replication.${key}`, message: `names no region; region keys are: ${[...regionKeys].join(", ")}`, value: rf });
+      }
+    }
+    if (ks.tablets) {
+      for (const region of config.regions) {
+        const rf = ks.replication[region.key] ?? ks.replicationFactor;
+        if (rf !== 0 && rf !== region.zones.length) {
+          issues.push({
+            path: `${at}.replication.${region.key}`,
+            message: `tablet keyspaces need a replication factor equal to the ${region.zones.length} racks of ${region.key}`,
+            value: rf,
+          });
+        }
+      }
+    }
+  });
+
+  if (!isCron(config.backups.schedule)) {
+    issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
+  }
+  return issues;
+}
+
+const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
+const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+
+/** A standard 5-field cron expression (the form Scylla Manager schedules accept). */
+export function isCron(expression: string): boolean {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return false;
+  return fields.every((field, i) => {
+    if (!CRON_FIELD.test(field)) return false;
+    const [lo, hi] = CRON_BOUNDS[i]!;
+    return (field.match(/\d+/g) ?? []).every((n, j, all) => {
+      const isStep = field.includes("/") && j === all.length - 1 && field.endsWith(`/${n}`);
+      return isStep ? Number(n) >= 1 : Number(n) >= lo && Number(n) <= hi;
+    });
+  });
+}

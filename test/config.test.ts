@@ -1,0 +1,192 @@
+import * as fs from "node:fs";
+import { describe, expect, it } from "vitest";
+import { committedStacks, loadStackConfigFile, stackConfigPath } from "../stacks/config";
+import { ConfigError, formatIssue, isCron, parseEnvironmentConfig } from "../stacks/validate";
+import { awsRegion, environment, gcpRegion, threeAwsRegions } from "./helpers/fixtures";
+
+function problems(raw: unknown): string[] {
+  try {
+    parseEnvironmentConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
+}
+
+const [use1, usw2, euw1] = threeAwsRegions();
+
+describe("environment config", () => {
+  it("accepts a minimal environment and names every default", () => {
+    const config = parseEnvironmentConfig(environment());
+    expect(config.environment).toEqual({ name: "test", tier: "production", kubernetesVersion: "1.34" });
+    expect(config.scylla).toEqual({
+      clusterName: "scylla",
+      version: "2026.1.3",
+      agentVersion: "3.10.1",
+      keyspaces: [{ name: "app", replicationFactor: 3, tablets: false, replication: {} }],
+    });
+    expect(config.regions[0]).toMatchObject({ phase: "serving", natGateways: "perZone", publicAccessCidrs: [], system: { nodesPerZone: 1 } });
+    expect(config.backups).toEqual({ schedule: "0 2 * * *", retention: 7 });
+    expect(config.monitoring).toEqual({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" });
+  });
+
+  it.each(committedStacks())("committed stack %s parses", (stack) => {
+    expect(() => loadStackConfigFile(stackConfigPath(stack))).not.toThrow();
+  });
+
+  it("commits dev, staging and prod", () => {
+    expect(committedStacks()).toEqual(["dev", "prod", "staging"]);
+  });
+
+  const cases: Array<[string, unknown, string[]]> = [
+    [
+      "two regions with overlapping CIDRs",
+      environment([use1, { ...usw2, cidr: "10.0.128.0/17" }]),
+      [
+        'regions[1].cidr: overlaps regions[0].cidr (10.0.0.0/16); node, pod and service ranges of all regions must be disjoint because pod traffic is routed between regions (got "10.0.128.0/17")',
+      ],
+    ],
+    [
+      "a service range overlapping another region's pod range",
+      environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("use1", "us-east1", 41, { serviceCidr: "10.140.0.0/20" })]),
+      [
+        'regions[1].serviceCidr: overlaps regions[0].podCidr (10.140.0.0/16); node, pod and service ranges of all regions must be disjoint because pod traffic is routed between regions (got "10.140.0.0/20")',
+      ],
+    ],
+    [
+      "fewer zones than the replication factor",
+      environment([{ ...use1, zones: ["us-east-1a", "us-east-1b"] }]),
+      [
+        'regions[0].zones: lists 2 zone(s) but keyspace app has replication factor 3; one rack per zone needs at least 3 zones to keep LOCAL_QUORUM when a zone fails (got ["us-east-1a","us-east-1b"])',
+      ],
+    ],
+    [
+      "an instance type with no local NVMe",
+      environment([{ ...use1, scylla: { instanceType: "m5.2xlarge" } }]),
+      [
+        'regions[0].scylla.instanceType: has no local NVMe in the sizing table; ScyllaDB nodes need one of: i3.{large,xlarge,2xlarge,4xlarge,8xlarge,16xlarge}, i3en.{large,xlarge,2xlarge,3xlarge,6xlarge,12xlarge,24xlarge}, i4i.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge,24xlarge,32xlarge}, i7i.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge,24xlarge,48xlarge}, i8g.{large,xlarge,2xlarge,4xlarge,8xlarge,12xlarge,16xlarge,24xlarge} (got "m5.2xlarge")',
+      ],
+    ],
+    [
+      "a duplicate region key",
+      environment([use1, { ...usw2, key: "use1" }]),
+      ['regions[1].key: duplicates regions[0].key; every region needs a distinct key (got "use1")'],
+    ],
+    [
+      "a zone that is not in its region",
+      environment([{ ...use1, zones: ["us-east-1a", "us-east-1b", "us-west-2c"] }]),
+      ['regions[0].zones[2]: is not a zone of us-east-1 (zones look like us-east-1a) (got "us-west-2c")'],
+    ],
+    [
+      "an unknown cloud",
+      environment([{ ...use1, cloud: "azure" }]),
+      ['regions[0].cloud: must be one of "aws", "gcp" (got "azure")'],
+    ],
+    [
+      "a region mixing clouds",
+      environment([use1, gcpRegion("usc1", "us-central1", 40)]),
+      [
+        'regions[1].cloud: cannot mix with aws regions: cross-cloud links (site-to-site VPN) are not built yet; keep one cloud per environment (got "gcp")',
+      ],
+    ],
+    [
+      "a local SSD count the machine type does not allow",
+      environment([gcpRegion("usc1", "us-central1", 40, { scylla: { instanceType: "n2-highmem-16", localSsdCount: 1 } })]),
+      ["regions[0].scylla.localSsdCount: n2-highmem-16 accepts 2, 4, 8, 16, 24 local SSDs (got 1)"],
+    ],
+    [
+      "an unpinned ScyllaDB version",
+      environment(undefined, { scylla: { version: "latest" } }),
+      ['scylla.version: must be a pinned ScyllaDB version like 1.2.3 (never "latest") (got "latest")'],
+    ],
+    [
+      "a manager region that does not exist",
+      environment(threeAwsRegions(), { manager: { region: "apse1" } }),
+      ['manager.region: must be one of the region keys: use1, usw2, euw1 (got "apse1")'],
+    ],
+    [
+      "a misspelt field and a missing one",
+      environment([{ ...euw1, zone: ["eu-west-1a"], cidr: undefined }]),
+      ["regions[0].cidr: is required (expected string)", "regions[0].zone: is not a known field (see docs/config.md for the allowed fields)"],
+    ],
+    [
+      "a CIDR with host bits set and a bad prefix",
+      environment([{ ...use1, cidr: "10.0.0.1/16", serviceCidr: "172.16.0.0/28" }]),
+      [
+        'regions[0].cidr: has host bits set; the network address is 10.0.0.0/16 (got "10.0.0.1/16")',
+        'regions[0].serviceCidr: prefix length must be between /8 and /24 (got "172.16.0.0/28")',
+      ],
+    ],
+    [
+      "a tablet keyspace whose RF differs from the rack count",
+      environment([{ ...use1, zones: ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"] }], {
+        scylla: { keyspaces: [{ name: "events", replicationFactor: 3, tablets: true }] },
+      }),
+      ["scylla.keyspaces[0].replication.use1: tablet keyspaces need a replication factor equal to the 4 racks of use1 (got 3)"],
+    ],
+    [
+      "a replication override for an unknown region",
+      environment(undefined, { scylla: { keyspaces: [{ name: "app", replication: { euc1: 3 } }] } }),
+      ["scylla.keyspaces[0].replication.euc1: names no region; region keys are: use1 (got 3)"],
+    ],
+    [
+      "a bad backup schedule and retention",
+      environment(undefined, { backups: { schedule: "every day", retention: 0 } }),
+      ["backups.retention: must be at least 1 (got 0)"],
+    ],
+    [
+      "an unsupported Kubernetes version",
+      environment(undefined, { environment: { name: "test", kubernetesVersion: "1.30" } }),
+      ['environment.kubernetesVersion: must be one of "1.33", "1.34", "1.35", "1.36" (got "1.30")'],
+    ],
+  ];
+
+  it.each(cases)("rejects %s with one error naming the field", (_what, raw, expected) => {
+    expect(problems(raw)).toEqual(expected);
+  });
+
+  it("reports every problem of one config at once", () => {
+    const raw = environment([{ ...use1, cloud: "aws", zones: ["us-east-1a"], scylla: { instanceType: "m5.large" } }, { ...usw2, key: "use1" }]);
+    const found = problems(raw);
+    expect(found.map((p) => p.split(":")[0])).toEqual(["regions[0].zones", "regions[0].scylla.instanceType", "regions[1].key"]);
+  });
+
+  it("rejects a bad cron schedule once the shape is valid", () => {
+    expect(problems(environment(undefined, { backups: { schedule: "every day" } }))).toEqual([
+      'backups.schedule: must be a 5-field cron expression like "0 2 * * *" (got "every day")',
+    ]);
+  });
+
+  it.each([
+    ["0 2 * * *", true],
+    ["*/15 * * * *", true],
+    ["0 2 * * 1-5", true],
+    ["0 2,14 1 * *", true],
+    ["60 2 * * *", false],
+    ["0 24 * * *", false],
+    ["0 2 * *", false],
+    ["@daily", false],
+  ])("isCron(%j) is %s", (expr, ok) => {
+    expect(isCron(expr)).toBe(ok);
+  });
+
+  it("the error message lists each problem on its own line", () => {
+    const err = (() => {
+      try {
+        parseEnvironmentConfig(environment([{ ...use1, cloud: "azure" }]));
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(err.message).toBe('Invalid environment config (1 problem):\n  - regions[0].cloud: must be one of "aws", "gcp" (got "azure")');
+  });
+
+  it("committed config files carry no keys outside the project namespace but the documented ones", () => {
+    for (const stack of committedStacks()) {
+      const text = fs.readFileSync(stackConfigPath(stack), "utf8");
+      expect(text).not.toMatch(/^\s+(aws|gcp|kubernetes):/m);
+    }
+  });
+});
