@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
 
@@ -18,6 +19,8 @@ export class AwsRegion extends pulumi.ComponentResource {
   readonly cloud = "aws" as const;
   /** The region's explicit AWS provider; every AWS resource of the region uses it. */
   readonly provider: aws.Provider;
+  /** The region's Kubernetes cluster, once the cloud layer builds one. */
+  readonly cluster?: ClusterHandle;
   /** Stack outputs of this region (plain values and Outputs). */
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 
