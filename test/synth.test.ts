@@ -4,11 +4,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import * as aws from "@pulumi/aws";
 import { toStackExport } from "../cli/engine/export";
+import { MockEngine } from "../cli/engine/mock-engine";
 import { committedStacks } from "../stacks/config";
 import { ConfigError } from "../stacks/validate";
 import { environment, threeAwsRegions } from "./helpers/fixtures";
-import { ofType, providerOf, synthStack } from "./helpers/harness";
+import { mockEngine, ofType, providerOf, synthStack } from "./helpers/harness";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
@@ -47,16 +49,12 @@ describe("offline synth", () => {
   });
 
   it("records a custom resource on a default provider so the policies can flag it", async () => {
-    const { MockEngine } = await import("../cli/engine/mock-engine");
-    const pulumi = await import("@pulumi/pulumi");
-    const aws = await import("@pulumi/aws");
     const engine = new MockEngine({ project: "p", stack: "s", preview: true, strict: false });
     engine.install();
     new aws.s3.Bucket("orphan");
     await engine.settle();
     expect(engine.resources.find((r) => r.name === "orphan")!.provider).toBe("");
     expect(toStackExport(engine.resources).deployment.resources[0]).not.toHaveProperty("provider");
-    void pulumi;
   });
 
   it("rejects bad config before any resource is registered", async () => {
@@ -94,8 +92,6 @@ describe("offline synth", () => {
 
 describe("strict harness", () => {
   it("fails on a duplicate type::name", async () => {
-    const { mockEngine } = await import("./helpers/harness");
-    const aws = await import("@pulumi/aws");
     const rec = mockEngine();
     const provider = new aws.Provider("p", { region: "us-east-1" });
     new aws.s3.Bucket("same", {}, { provider });
@@ -104,16 +100,12 @@ describe("strict harness", () => {
   });
 
   it("fails on a default provider", async () => {
-    const { mockEngine } = await import("./helpers/harness");
-    const aws = await import("@pulumi/aws");
     const rec = mockEngine();
     new aws.s3.Bucket("implicit");
     await expect(rec.settle()).rejects.toThrow("aws:s3/bucket:Bucket::implicit uses a default provider");
   });
 
   it("waits for resources whose inputs depend on other outputs", async () => {
-    const { mockEngine } = await import("./helpers/harness");
-    const aws = await import("@pulumi/aws");
     const rec = mockEngine();
     const provider = new aws.Provider("p2", { region: "us-west-2" });
     const bucket = new aws.s3.Bucket("b", {}, { provider });
@@ -126,8 +118,6 @@ describe("strict harness", () => {
   });
 
   it("answers zone look-ups per provider region and rejects unknown invokes", async () => {
-    const { mockEngine } = await import("./helpers/harness");
-    const aws = await import("@pulumi/aws");
     const rec = mockEngine();
     const west = new aws.Provider("west", { region: "us-west-2" });
     const zones = await aws.getAvailabilityZones({}, { provider: west });
