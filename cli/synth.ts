@@ -13,13 +13,21 @@ import { toStackExport } from "./engine/export";
 import { manifestsByRegion, toYamlDocuments } from "./engine/manifests";
 import { synthesize } from "./engine/synthesize";
 
-const USAGE = "usage: npm run synth -- --stack <env> [--config <file>] --out <dir>";
+const USAGE = "usage: npm run synth -- --stack <env> [--config <file>] [--previous <export.json>] --out <dir>";
 
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const flags = parseFlags(argv, { stack: { type: "string" }, config: { type: "string" }, out: { type: "string" } }, USAGE);
+    const flags = parseFlags(
+      argv,
+      { stack: { type: "string" }, config: { type: "string" }, previous: { type: "string" }, out: { type: "string" } },
+      USAGE,
+    );
     if (!flags.stack || !flags.out) throw new UsageError(`--stack and --out are required\n${USAGE}`);
-    const result = await synthesize({ stack: flags.stack, ...(flags.config ? { configFile: flags.config } : {}) });
+    const result = await synthesize({
+      stack: flags.stack,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(flags.previous ? { previousOutputs: readPreviousOutputs(flags.previous) } : {}),
+    });
     writeSynth(flags.out, result.stack, result);
     const counts = [...manifestsByRegion(result.resources, result.plan)].map(([k, v]) => `${k}: ${v.length}`).join(", ");
     process.stdout.write(`synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`);
@@ -35,6 +43,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * A previous deployment's outputs, from a stack export (the root Stack
+ * resource's outputs — `pulumi stack export` or an earlier synth) so a
+ * rollout step can be checked offline against the state it starts from.
+ */
+export function readPreviousOutputs(file: string): Record<string, unknown> {
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { deployment?: { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> } };
+  const root = doc.deployment?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
+  if (!root) throw new UsageError(`${file} is not a stack export: it has no pulumi:pulumi:Stack resource`);
+  return root.outputs ?? {};
 }
 
 export function writeSynth(outDir: string, stack: string, result: Awaited<ReturnType<typeof synthesize>>): void {

@@ -1,6 +1,4 @@
 /** Entry point for `pulumi up` / `pulumi preview`: one stack per environment, holding all its regions. */
 import { program } from "./program";
 
-const { environment } = program();
-
-export const regions = environment.regionOutputs;
+export = program().then((result) => result.outputs);

@@ -6,14 +6,44 @@ import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
 import { type EnvironmentPlan, planEnvironment } from "../components/plan";
 import { environmentFromFlatConfig } from "./config";
+import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
+import { ConfigError } from "./validate";
 
 export interface ProgramResult {
   readonly plan: EnvironmentPlan;
   readonly environment: Environment;
+  /** The stack's outputs; `rollout` is read back by the next update's guards. */
+  readonly outputs: Record<string, unknown>;
 }
 
-export function program(): ProgramResult {
-  const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${pulumi.getStack()}`);
+export async function program(): Promise<ProgramResult> {
+  const stack = pulumi.getStack();
+  const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${stack}`);
+  const issues = rolloutIssues(await previousRollout(), config);
+  if (issues.length > 0) throw new ConfigError(issues, `rollout of stack ${stack}`);
+
   const plan = planEnvironment(config);
-  return { plan, environment: new Environment(plan.environment, { plan }) };
+  const environment = new Environment(plan.environment, { plan });
+  return {
+    plan,
+    environment,
+    outputs: {
+      regions: environment.regionOutputs,
+      rollout: rolloutStateOf(plan),
+      clientDatacenters: plan.clientDatacenters,
+    },
+  };
+}
+
+/**
+ * The phases this stack last deployed, from its own outputs. A reference to
+ * the stack itself reads the last checkpoint, which is exactly the state the
+ * update starts from; on a stack's first update there is none.
+ */
+async function previousRollout(): Promise<RolloutState | undefined> {
+  const self = new pulumi.StackReference("previous-rollout", {
+    name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
+  });
+  const details = await self.getOutputDetails("rollout");
+  return parseRolloutState(details.value);
 }

@@ -23,7 +23,13 @@ export type Tier = (typeof TIERS)[number];
  * docs/runbooks/dr-rollout.md): infrastructure only, DC joined, keyspaces
  * replicated, and finally listed for clients.
  */
-export const PHASES = ["infrastructure", "datacenter", "replicated", "serving"] as const;
+export const ROLLOUT_PHASES = ["infrastructure", "datacenter", "replicated", "serving"] as const;
+/**
+ * A region's state: one of the rollout phases, or `lost` — the region is gone
+ * and the program must not touch its cloud or Kubernetes resources (see
+ * docs/runbooks/region-loss.md).
+ */
+export const PHASES = [...ROLLOUT_PHASES, "lost"] as const;
 export type Phase = (typeof PHASES)[number];
 
 const RFC1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -7,6 +7,7 @@ import type { RecordedResource } from "./recorded";
 export interface StackExportResource {
   urn: string;
   custom: boolean;
+  external?: boolean;
   id?: string;
   type: string;
   inputs: Record<string, unknown>;
@@ -39,6 +40,7 @@ export function toStackExport(resources: readonly RecordedResource[], time = new
       resources: resources.map((r) => ({
         urn: r.urn,
         custom: r.custom,
+        ...(r.external ? { external: true } : {}),
         ...(r.id !== undefined ? { id: r.id } : {}),
         type: r.type,
         inputs: r.inputs,

@@ -17,7 +17,7 @@ import { awsZones, gcpZones } from "./zones";
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
-  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean): void;
+  setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
   waitForRPCs(): Promise<void>;
 };
 
@@ -31,8 +31,14 @@ interface RegisterRequest {
   getRetainondelete(): boolean; getDeletedwith(): string; getReplaceonchangesList(): string[];
   getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean;
 }
+interface ReadRequest {
+  getType(): string; getName(): string; getParent(): string; getId(): string; getProvider(): string;
+  getProperties(): ProtoStruct | undefined; getDependenciesList(): string[];
+}
+interface ReadResponse { getUrn(): string; getProperties(): ProtoStruct | undefined }
 interface MonitorLike {
   registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  readResource(req: ReadRequest, cb: (err: Error | null, response?: ReadResponse) => void): Promise<void>;
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: Error | null, r?: unknown) => void): void;
 }
 
@@ -43,6 +49,8 @@ export interface EngineOptions {
   readonly preview: boolean;
   /** Fail on custom resources that would use a default provider (tests); synth records them for the policies. */
   readonly strict: boolean;
+  /** Outputs a StackReference to `<org>/<project>/<stack>` reads, by stack name. @default - none (a first update). */
+  readonly stackOutputs?: Readonly<Record<string, Record<string, unknown>>>;
   /** Extra outputs a test wants a resource type to report (non-preview runs). */
   readonly computedOutputs?: (type: string, name: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 }
@@ -50,6 +58,7 @@ export interface EngineOptions {
 type InvokeHandler = (inputs: Record<string, unknown>, provider: Record<string, unknown>) => Record<string, unknown>;
 
 const ACCOUNT_ID = "123456789012";
+const ORGANIZATION = "organization";
 
 /** Answers for the invokes the program makes; any other token is an error, so a new look-up gets a fixture on purpose. */
 const INVOKES: Record<string, InvokeHandler> = {
@@ -76,11 +85,17 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
   /** Installs this engine as the Pulumi runtime's monitor. */
   install(): void {
-    pulumi.runtime.setMocks(this, this.options.project, this.options.stack, this.options.preview);
-    settings.setMockOptions(this.monitor(), this.options.project, this.options.stack, this.options.preview);
+    // "organization" is what the engine reports on self-managed (DIY) backends.
+    pulumi.runtime.setMocks(this, this.options.project, this.options.stack, this.options.preview, ORGANIZATION);
+    settings.setMockOptions(this.monitor(), this.options.project, this.options.stack, this.options.preview, ORGANIZATION);
   }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+    if (args.type === "pulumi:pulumi:StackReference") {
+      const name = String(args.inputs.name);
+      const outputs = this.options.stackOutputs?.[name.split("/").pop()!] ?? {};
+      return { id: name, state: { name, outputs, secretOutputNames: [] } };
+    }
     const extra = this.options.preview ? {} : (this.options.computedOutputs?.(args.type, args.name, args.inputs) ?? {});
     // Every custom resource gets a plausible id; cloud-computed attributes are left out so they stay unknown at preview.
     const id = args.custom === false ? undefined : (args.id || `${args.name}-id`);
@@ -126,6 +141,36 @@ export class MockEngine implements pulumi.runtime.Mocks {
       }
       const done = register(req, (err, response) => {
         if (!err && response) this.record(req, response, isProvider);
+        cb(err, response);
+      });
+      this.track(done);
+      return done;
+    };
+    // Reads (`Resource.get`, StackReference) are state the update depends on; the export lists them as external.
+    const read = monitor.readResource.bind(monitor);
+    monitor.readResource = (req, cb) => {
+      const done = read(req, (err, response) => {
+        if (!err && response) {
+          this.resources.push({
+            urn: response.getUrn(),
+            type: req.getType(),
+            name: req.getName(),
+            custom: true,
+            external: true,
+            id: req.getId(),
+            ...(req.getParent() ? { parent: req.getParent() } : {}),
+            ...(req.getProvider() ? { provider: req.getProvider() } : {}),
+            inputs: plain(req.getProperties()?.toJavaScript() ?? {}),
+            outputs: plain(response.getProperties()?.toJavaScript() ?? {}),
+            dependencies: [...new Set(req.getDependenciesList())],
+            propertyDependencies: {},
+            protect: false,
+            retainOnDelete: false,
+            replaceOnChanges: [],
+            ignoreChanges: [],
+            deleteBeforeReplace: false,
+          });
+        }
         cb(err, response);
       });
       this.track(done);

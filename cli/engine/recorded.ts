@@ -4,6 +4,8 @@ export interface RecordedResource {
   readonly type: string;
   readonly name: string;
   readonly custom: boolean;
+  /** Read, not managed (`Resource.get`, StackReference). */
+  readonly external?: boolean;
   /** The mock's id (custom resources and providers only). */
   readonly id?: string;
   readonly parent?: string;

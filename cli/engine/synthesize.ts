@@ -23,6 +23,11 @@ export interface SynthOptions {
    * @default - read from `configFile`.
    */
   readonly config?: Record<string, string>;
+  /**
+   * The stack's previous outputs (what its last update exported), for the rollout guards.
+   * @default - none: the stack's first update.
+   */
+  readonly previousOutputs?: Record<string, unknown>;
   /** @default true */
   readonly preview?: boolean;
   /** @default false */
@@ -54,13 +59,14 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     preview: options.preview ?? true,
     strict: options.strict ?? false,
     ...(options.computedOutputs ? { computedOutputs: options.computedOutputs } : {}),
+    ...(options.previousOutputs ? { stackOutputs: { [options.stack]: options.previousOutputs } } : {}),
   });
   engine.install();
   let plan: EnvironmentPlan | undefined;
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    const result = program();
+    const result = await program();
     plan = result.plan;
-    return { regions: result.environment.regionOutputs };
+    return result.outputs;
   });
   await engine.settle();
   return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: (outputs ?? {}) as Record<string, unknown> };

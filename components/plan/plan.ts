@@ -11,16 +11,32 @@ import type { EnvironmentPlan, KeyspacePlan, NetworkPlan, Phase, RackPlan, Regio
 
 /** Phases in which a region's datacenter holds keyspace replicas. */
 const REPLICATED_PHASES: readonly Phase[] = ["replicated", "serving"];
+const DATACENTER_PHASES: readonly Phase[] = ["datacenter", "replicated", "serving", "lost"];
+
+const datacenterOf = (r: RegionConfig) => r.datacenter ?? r.region;
+const isLive = (r: RegionConfig) => DATACENTER_PHASES.includes(r.phase) && r.phase !== "lost";
+
+/**
+ * Scylla Manager stays where config puts it unless that region is lost; then
+ * it moves to the first surviving region with a datacenter (backups and
+ * repairs must keep running while the lost DC is cleaned up).
+ */
+export function managerRegionOf(config: EnvironmentConfig): string {
+  const wanted = config.regions.find((r) => r.key === (config.manager.region ?? config.regions[0]!.key));
+  if (wanted && wanted.phase !== "lost") return wanted.key;
+  const survivor = config.regions.find(isLive) ?? config.regions.find((r) => r.phase !== "lost");
+  if (!survivor) throw new Error("every region is lost; there is nothing left to host Scylla Manager");
+  return survivor.key;
+}
 
 export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
   const env = config.environment.name;
-  const managerRegion = config.manager.region ?? config.regions[0]!.key;
-  const datacenterOf = (r: RegionConfig) => r.datacenter ?? r.region;
-  const withDatacenter = config.regions.filter((r) => r.phase !== "infrastructure").map(datacenterOf);
+  const managerRegion = managerRegionOf(config);
+  const liveDatacenters = config.regions.filter(isLive).map(datacenterOf);
 
   const regions = config.regions.map((r): RegionPlan => {
     const datacenter = datacenterOf(r);
-    const hasDatacenter = r.phase !== "infrastructure";
+    const live = isLive(r);
     const name = regionName(env, r.key);
     return {
       key: r.key,
@@ -28,7 +44,10 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
       region: r.region,
       datacenter,
       phase: r.phase,
-      hasDatacenter,
+      hasDatacenter: DATACENTER_PHASES.includes(r.phase),
+      lost: r.phase === "lost",
+      holdsReplicas: REPLICATED_PHASES.includes(r.phase),
+      serving: r.phase === "serving",
       name,
       clusterName: name,
       zones: r.zones,
@@ -44,7 +63,8 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
       },
       scylla: planScyllaNodes(r),
       racks: r.zones.map((zone) => planRack(env, r, zone)),
-      seedDatacenters: hasDatacenter && withDatacenter[0] !== datacenter ? withDatacenter.filter((dc) => dc !== datacenter) : [],
+      // The first live DC bootstraps the cluster; every other one joins through all the others.
+      seedDatacenters: live && liveDatacenters[0] !== datacenter ? liveDatacenters.filter((dc) => dc !== datacenter) : [],
       hostsManager: r.key === managerRegion,
     };
   });
@@ -70,6 +90,8 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
     }),
     regions,
     managerRegion,
+    clientDatacenters: config.regions.filter((r) => r.phase === "serving").map(datacenterOf),
+    liveDatacenters,
     backups: { schedule: config.backups.schedule, retention: config.backups.retention },
     monitoring: { ...config.monitoring },
   };

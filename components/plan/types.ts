@@ -17,8 +17,12 @@ export interface EnvironmentPlan {
   readonly keyspaces: readonly KeyspacePlan[];
   /** Regions in seed order; the first region with a datacenter bootstraps the cluster. */
   readonly regions: readonly RegionPlan[];
-  /** Key of the region hosting Scylla Manager. */
+  /** Key of the region hosting Scylla Manager (moved to a surviving region when its own is lost). */
   readonly managerRegion: string;
+  /** Datacenters clients may use (regions in the `serving` phase). */
+  readonly clientDatacenters: readonly string[];
+  /** Live datacenters (declared and not lost), in seed order. */
+  readonly liveDatacenters: readonly string[];
   readonly backups: { readonly schedule: string; readonly retention: number };
   readonly monitoring: {
     readonly enabled: boolean;
@@ -52,8 +56,17 @@ export interface RegionPlan {
   /** ScyllaDB datacenter name (unique per environment). */
   readonly datacenter: string;
   readonly phase: Phase;
-  /** Whether a ScyllaDB datacenter exists in this region in its current phase. */
+  /**
+   * Whether a ScyllaDB datacenter is declared in this region: from the
+   * `datacenter` phase on, and still for a `lost` region (declared, frozen).
+   */
   readonly hasDatacenter: boolean;
+  /** The region is lost: its resources stay declared but are never updated. */
+  readonly lost: boolean;
+  /** The DC holds keyspace replicas (`replicated`, `serving`); backups and monitoring of the DC are on. */
+  readonly holdsReplicas: boolean;
+  /** The DC is listed for clients (`serving`). */
+  readonly serving: boolean;
   /** Logical-name prefix of everything in this region: `${environment}-${key}`. */
   readonly name: string;
   /** Physical Kubernetes cluster name. */

@@ -31,9 +31,18 @@ export function mockEngine(options: Partial<EngineOptions> = {}): Recording {
   };
 }
 
-/** Runs the real program for a committed stack, or for an in-memory config, in strict preview mode. */
-export function synthStack(stack: string, config?: Record<string, unknown>): Promise<SynthResult> {
-  return synthesize({ stack, strict: true, preview: true, ...(config ? { config: flatten(config) } : {}) });
+/**
+ * Runs the real program for a committed stack, or for an in-memory config, in
+ * strict preview mode; `previousOutputs` stands for the stack's last update.
+ */
+export function synthStack(stack: string, config?: Record<string, unknown>, previousOutputs?: Record<string, unknown>): Promise<SynthResult> {
+  return synthesize({
+    stack,
+    strict: true,
+    preview: true,
+    ...(config ? { config: flatten(config) } : {}),
+    ...(previousOutputs ? { previousOutputs } : {}),
+  });
 }
 
 /** `{environment: {...}, regions: [...]}` → the flat `project:key → JSON` map the CLI hands a program. */
