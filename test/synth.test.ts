@@ -19,7 +19,8 @@ const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 describe("offline synth", () => {
   it.each(committedStacks())("synthesises %s with an explicit provider on every custom resource", async (stack) => {
     const result = await synthStack(stack);
-    const custom = result.resources.filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    // Reads (the StackReference the rollout guard uses) are served by the engine itself and take no provider.
+    const custom = result.resources.filter((r) => r.custom && !r.external && !r.type.startsWith("pulumi:providers:"));
     for (const r of custom) expect(r.provider, r.urn).toMatch(/^urn:pulumi:.+::.+$/);
     expect(result.resources[0]!.type).toBe("pulumi:pulumi:Stack");
     expect(result.resources.filter((r) => r.type === "scylla-ha:index:Environment").map((r) => r.name)).toEqual([stack]);

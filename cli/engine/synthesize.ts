@@ -63,11 +63,21 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   });
   engine.install();
   let plan: EnvironmentPlan | undefined;
+  // A program error (e.g. a refused rollout step) is caught inside the stack and rethrown after
+  // settling: thrown through the Stack component it would also reject every promise the
+  // component holds, which Node reports as unhandled rejections.
+  let failure: unknown;
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
-    const result = await program();
-    plan = result.plan;
-    return result.outputs;
+    try {
+      const result = await program();
+      plan = result.plan;
+      return result.outputs;
+    } catch (err) {
+      failure = err;
+      return {};
+    }
   });
   await engine.settle();
+  if (failure !== undefined) throw failure;
   return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
 }
