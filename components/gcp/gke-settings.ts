@@ -45,6 +45,9 @@ export const SCYLLA_TAINT = {
   effect: "NO_SCHEDULE",
 } as const;
 
+/** Scope is left wide on purpose: IAM roles on the node service account are what limit it. */
+export const NODE_OAUTH_SCOPES: readonly string[] = ["https://www.googleapis.com/auth/cloud-platform"];
+
 /** Container-Optimized OS has no XFS, which the operator's NodeConfig formats local NVMe with. */
 export const NODE_IMAGE_TYPE = "UBUNTU_CONTAINERD";
 
