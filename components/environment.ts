@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRegion } from "./aws/aws-region";
+import { GcpNetwork } from "./gcp/gcp-network";
 import { GcpRegion } from "./gcp/gcp-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
 
@@ -15,6 +16,8 @@ export interface EnvironmentArgs {
 export type CloudRegion = AwsRegion | GcpRegion;
 
 export class Environment extends pulumi.ComponentResource {
+  /** The environment's global GCP VPC, when it has GCP regions. */
+  readonly gcpNetwork?: GcpNetwork;
   /** Each region's cloud part, by region key. */
   readonly regions: Readonly<Record<string, CloudRegion>>;
   /** Stack outputs per region key. */
@@ -23,9 +26,13 @@ export class Environment extends pulumi.ComponentResource {
   constructor(name: string, args: EnvironmentArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:index:Environment", name, {}, opts);
     const { plan } = args;
+    // GCP VPCs are global: one per environment, before the regions that add subnets to it.
+    if (plan.regions.some((r) => r.cloud === "gcp")) {
+      this.gcpNetwork = new GcpNetwork(`${plan.environment}-gcp`, { plan }, { parent: this });
+    }
     const regions: Record<string, CloudRegion> = {};
     for (const region of plan.regions) {
-      regions[region.key] = cloudRegion(plan, region, this);
+      regions[region.key] = cloudRegion(plan, region, this, this.gcpNetwork);
     }
     this.regions = regions;
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
@@ -33,13 +40,14 @@ export class Environment extends pulumi.ComponentResource {
   }
 }
 
-function cloudRegion(plan: EnvironmentPlan, region: RegionPlan, parent: pulumi.Resource): CloudRegion {
+function cloudRegion(plan: EnvironmentPlan, region: RegionPlan, parent: pulumi.Resource, gcpNetwork?: GcpNetwork): CloudRegion {
   const opts = { parent };
   switch (region.cloud) {
     case "aws":
       return new AwsRegion(region.name, { plan, region }, opts);
     case "gcp":
-      return new GcpRegion(region.name, { plan, region }, opts);
+      if (!gcpNetwork) throw new Error(`region ${region.key} is on GCP but the environment built no GCP network`);
+      return new GcpRegion(region.name, { plan, region, vpc: gcpNetwork.network }, opts);
     default: {
       const unreachable: never = region.cloud;
       throw new Error(`unhandled cloud ${String(unreachable)}`);

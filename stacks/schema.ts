@@ -136,6 +136,18 @@ const gcpRegion = z.strictObject({
   project: z.string().regex(/^[a-z][-a-z0-9]{4,28}[a-z0-9]$/, "must be a GCP project id"),
   /** Secondary range for pods (VPC-native, routed between regions). */
   podCidr: cidr,
+  /**
+   * The /28 GKE gives the private control plane; disjoint from every other
+   * range of the environment (all regions share one VPC). Required: a default
+   * could only come from a list position, and changing it replaces the cluster.
+   */
+  masterCidr: cidr,
+  /**
+   * CIDRs allowed to reach the GKE control plane's public endpoint; empty
+   * keeps it reachable from inside the VPC only.
+   * @default []
+   */
+  publicAccessCidrs: z.array(cidr).default([]),
   scylla: z.strictObject({
     ...scyllaPool,
     /**

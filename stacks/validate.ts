@@ -7,6 +7,7 @@
 import type { z } from "zod";
 import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
 import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
+import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
 import { type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
 
 export interface ConfigIssue {
@@ -121,18 +122,21 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   const ranges: NamedRange[] = [];
   const regionKeys = new Set(config.regions.map((r) => r.key));
 
-  const range = (path: string, text: string, minPrefix: number, maxPrefix: number): void => {
+  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, prefixMessage?: string): Cidr | undefined => {
     const parsed = parseCidr(text);
     if (typeof parsed === "string") {
       issues.push({ path, message: `${parsed}`, value: text });
     } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
-      issues.push({ path, message: `prefix length must be between /${minPrefix} and /${maxPrefix}`, value: text });
+      issues.push({ path, message: prefixMessage ?? `prefix length must be between /${minPrefix} and /${maxPrefix}`, value: text });
     } else {
       ranges.push({ path, text, cidr: parsed });
+      return parsed;
     }
+    return undefined;
   };
 
   const firstCloud = config.regions[0]?.cloud;
+  const firstGcp = config.regions.findIndex((r) => r.cloud === "gcp");
   const seen = { key: new Map<string, string>(), region: new Map<string, string>(), dc: new Map<string, string>() };
   const unique = (kind: keyof typeof seen, value: string, path: string, what: string) => {
     const first = seen[kind].get(value);
@@ -197,7 +201,30 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
         break;
       case "gcp": {
         range(at("cidr"), region.cidr, 8, 24);
-        range(at("podCidr"), region.podCidr, 8, 21);
+        const pods = range(at("podCidr"), region.podCidr, 8, 21);
+        range(at("masterCidr"), region.masterCidr, 28, 28, "must be a /28 (GKE gives the private control plane exactly 16 addresses)");
+        region.publicAccessCidrs.forEach((c, n) => {
+          const parsed = parseCidr(c);
+          if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
+        });
+        const first = config.regions[firstGcp];
+        if (first?.cloud === "gcp" && first !== region && region.project !== first.project) {
+          issues.push({
+            path: at("project"),
+            message: `must equal regions[${firstGcp}].project (${first.project}): every GCP region joins the environment's one global VPC, which lives in one project (Shared VPC is not built)`,
+            value: region.project,
+          });
+        }
+        // Each node takes a /24 of the pod range (110 pods per node); a pool
+        // migration (the only safe upgrade path for local-SSD pools) briefly doubles the nodes.
+        const nodes = region.zones.length * (region.system.nodesPerZone + region.scylla.nodesPerRack);
+        if (pods && 2 ** (GKE_NODE_POD_RANGE_PREFIX - pods.prefix) < 2 * nodes) {
+          issues.push({
+            path: at("podCidr"),
+            message: `holds pod ranges for ${2 ** (GKE_NODE_POD_RANGE_PREFIX - pods.prefix)} nodes (a /${GKE_NODE_POD_RANGE_PREFIX} each at ${GKE_MAX_PODS_PER_NODE} pods per node) but the region plans ${nodes} nodes and needs room for ${2 * nodes} while a node pool is migrated`,
+            value: region.podCidr,
+          });
+        }
         const count = region.scylla.localSsdCount;
         if (type && count !== undefined && !type.diskCounts.includes(count)) {
           issues.push({

@@ -31,6 +31,14 @@ describe("environment config", () => {
     expect(config.monitoring).toEqual({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" });
   });
 
+  it("accepts two GCP regions sharing a project and defaults the public endpoint to none", () => {
+    const config = parseEnvironmentConfig(environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)]));
+    expect(config.regions.map((r) => (r.cloud === "gcp" ? [r.masterCidr, r.publicAccessCidrs] : []))).toEqual([
+      ["192.168.40.0/28", []],
+      ["192.168.41.0/28", []],
+    ]);
+  });
+
   it.each(committedStacks())("committed stack %s parses", (stack) => {
     expect(() => loadStackConfigFile(stackConfigPath(stack))).not.toThrow();
   });
@@ -94,6 +102,54 @@ describe("environment config", () => {
       "a local SSD count the machine type does not allow",
       environment([gcpRegion("usc1", "us-central1", 40, { scylla: { instanceType: "n2-highmem-16", localSsdCount: 1 } })]),
       ["regions[0].scylla.localSsdCount: n2-highmem-16 accepts 2, 4, 8, 16, 24 local SSDs (got 1)"],
+    ],
+    [
+      "a GCP control-plane range that is not a /28",
+      environment([gcpRegion("usc1", "us-central1", 40, { masterCidr: "192.168.40.0/24" })]),
+      ['regions[0].masterCidr: must be a /28 (GKE gives the private control plane exactly 16 addresses) (got "192.168.40.0/24")'],
+    ],
+    [
+      "a GCP control-plane range overlapping another region's node range",
+      environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41, { masterCidr: "10.40.0.16/28" })]),
+      [
+        'regions[1].masterCidr: overlaps regions[0].cidr (10.40.0.0/20); node, pod and service ranges of all regions must be disjoint because pod traffic is routed between regions (got "10.40.0.16/28")',
+      ],
+    ],
+    [
+      "a GCP region without a control-plane range",
+      environment([gcpRegion("usc1", "us-central1", 40, { masterCidr: undefined })]),
+      ["regions[0].masterCidr: is required (expected string)"],
+    ],
+    [
+      "GCP regions in different projects",
+      environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41, { project: "scylla-ha-other" })]),
+      [
+        `regions[1].project: must equal regions[0].project (scylla-ha-test): every GCP region joins the environment's one global VPC, which lives in one project (Shared VPC is not built) (got "scylla-ha-other")`,
+      ],
+    ],
+    [
+      "a GCP pod range too small for its nodes and a pool migration",
+      environment([gcpRegion("usc1", "us-central1", 40, { podCidr: "10.140.0.0/21" })]),
+      [
+        'regions[0].podCidr: holds pod ranges for 8 nodes (a /24 each at 110 pods per node) but the region plans 6 nodes and needs room for 12 while a node pool is migrated (got "10.140.0.0/21")',
+      ],
+    ],
+    [
+      "a malformed GCP public access CIDR",
+      environment([gcpRegion("usc1", "us-central1", 40, { publicAccessCidrs: ["203.0.113.0/33"] })]),
+      ['regions[0].publicAccessCidrs[0]: has a prefix length above 32 (got "203.0.113.0/33")'],
+    ],
+    [
+      "a GCP zone of another region",
+      environment([gcpRegion("usc1", "us-central1", 40, { zones: ["us-central1-a", "us-central1-b", "us-east1-c"] })]),
+      ['regions[0].zones[2]: is not a zone of us-central1 (zones look like us-central1-a) (got "us-east1-c")'],
+    ],
+    [
+      "a GCP machine type without local SSD",
+      environment([gcpRegion("usc1", "us-central1", 40, { scylla: { instanceType: "n2-standard-8" } })]),
+      [
+        'regions[0].scylla.instanceType: has no local NVMe in the sizing table; ScyllaDB nodes need one of: n2-highmem-{2,4,8,16,32,48,64,80,96,128}, z3-highmem-{8-highlssd,16-highlssd,22-highlssd,32-highlssd,44-highlssd,88,176} (got "n2-standard-8")',
+      ],
     ],
     [
       "an unpinned ScyllaDB version",

@@ -181,6 +181,8 @@ describe("planEnvironment", () => {
       nodeCidr: "10.40.0.0/20",
       podCidr: "10.140.0.0/16",
       serviceCidr: "10.40.16.0/20",
+      masterCidr: "192.168.40.0/28",
+      publicAccessCidrs: [],
     });
     expect(p.regions[0]!.racks.map((r) => r.nodePool.poolName)).toEqual(["scylla-a", "scylla-b", "scylla-c"]);
     expect(p.regions[0]!.scylla.localDisks).toBe(2);

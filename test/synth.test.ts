@@ -41,7 +41,7 @@ describe("offline synth", () => {
     const result = await synthStack("staging");
     const exported = toStackExport(result.resources);
     expect(exported.version).toBe(3);
-    const provider = exported.deployment.resources.find((r) => r.type === "pulumi:providers:gcp")!;
+    const provider = exported.deployment.resources.find((r) => r.urn.endsWith("pulumi:providers:gcp::staging-usc1-gcp"))!;
     expect(provider).toMatchObject({ custom: true, id: "staging-usc1-gcp-id", protect: false, retainOnDelete: false });
     expect(provider.inputs).toMatchObject({ project: "scylla-ha-staging", region: "us-central1" });
     for (const r of exported.deployment.resources) {

@@ -125,7 +125,15 @@ function planNetwork(r: RegionConfig): NetworkPlan {
         subnets: carveAwsSubnets(r.cidr, r.zones),
       };
     case "gcp":
-      return { cloud: "gcp", project: r.project, nodeCidr: r.cidr, podCidr: r.podCidr, serviceCidr: r.serviceCidr };
+      return {
+        cloud: "gcp",
+        project: r.project,
+        nodeCidr: r.cidr,
+        podCidr: r.podCidr,
+        serviceCidr: r.serviceCidr,
+        masterCidr: r.masterCidr,
+        publicAccessCidrs: r.publicAccessCidrs,
+      };
     default: {
       const unreachable: never = r;
       throw new Error(`unhandled cloud in ${JSON.stringify(unreachable)}`);

@@ -106,6 +106,10 @@ export interface GcpNetworkPlan {
   readonly nodeCidr: string;
   readonly podCidr: string;
   readonly serviceCidr: string;
+  /** The /28 of the GKE private control plane (peered into the VPC). */
+  readonly masterCidr: string;
+  /** CIDRs allowed on the control plane's public endpoint; empty = VPC only. */
+  readonly publicAccessCidrs: readonly string[];
 }
 
 export interface SystemPoolPlan {

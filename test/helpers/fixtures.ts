@@ -27,6 +27,7 @@ export function gcpRegion(key: string, region: string, cidrOctet: number, extra:
     cidr: `10.${cidrOctet}.0.0/20`,
     podCidr: `10.${cidrOctet + 100}.0.0/16`,
     serviceCidr: `10.${cidrOctet}.16.0/20`,
+    masterCidr: `192.168.${cidrOctet}.0/28`,
     scylla: { instanceType: "n2-highmem-8", nodesPerRack: 1, localSsdCount: 2 },
     ...extra,
   };
