@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRegion } from "./aws/aws-region";
+import { peerAwsRegions } from "./aws/peering";
 import { GcpRegion } from "./gcp/gcp-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
 
@@ -28,6 +29,11 @@ export class Environment extends pulumi.ComponentResource {
       regions[region.key] = cloudRegion(plan, region, this);
     }
     this.regions = regions;
+    // Cross-region links need every region's network first; plan order picks each pair's requester.
+    peerAwsRegions(
+      plan.regions.map((r) => regions[r.key]).filter((r): r is AwsRegion => r instanceof AwsRegion),
+      this,
+    );
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
     this.registerOutputs({ regions: this.regionOutputs });
   }
