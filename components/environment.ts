@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRegion } from "./aws/aws-region";
+import { peerAwsRegions } from "./aws/peering";
 import { GcpNetwork } from "./gcp/gcp-network";
 import { GcpRegion } from "./gcp/gcp-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
@@ -35,6 +36,11 @@ export class Environment extends pulumi.ComponentResource {
       regions[region.key] = cloudRegion(plan, region, this, this.gcpNetwork);
     }
     this.regions = regions;
+    // Cross-region links need every region's network first; plan order picks each pair's requester.
+    peerAwsRegions(
+      plan.regions.map((r) => regions[r.key]).filter((r): r is AwsRegion => r instanceof AwsRegion),
+      this,
+    );
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
     this.registerOutputs({ regions: this.regionOutputs });
   }

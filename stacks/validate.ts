@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
 import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
-import { type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
+import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
 
 export interface ConfigIssue {
   /** Field path, e.g. `regions[1].cidr`. */
@@ -122,12 +122,13 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   const ranges: NamedRange[] = [];
   const regionKeys = new Set(config.regions.map((r) => r.key));
 
-  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, prefixMessage?: string): Cidr | undefined => {
+  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, why?: string): Cidr | undefined => {
     const parsed = parseCidr(text);
     if (typeof parsed === "string") {
       issues.push({ path, message: `${parsed}`, value: text });
     } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
-      issues.push({ path, message: prefixMessage ?? `prefix length must be between /${minPrefix} and /${maxPrefix}`, value: text });
+      const allowed = minPrefix === maxPrefix ? `must be a /${minPrefix}` : `prefix length must be between /${minPrefix} and /${maxPrefix}`;
+      issues.push({ path, message: `${allowed}${why ? ` (${why})` : ""}`, value: text });
     } else {
       ranges.push({ path, text, cidr: parsed });
       return parsed;
@@ -193,16 +194,19 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
 
     switch (region.cloud) {
       case "aws":
-        range(at("cidr"), region.cidr, 8, 20);
-        region.publicAccessCidrs.forEach((c, n) => {
-          const parsed = parseCidr(c);
-          if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
-        });
+        issues.push(...awsRegionIssues(config, region, at));
+        range(at("cidr"), region.cidr, 16, 20, "an AWS VPC is at most a /16, and eight per-zone blocks are carved from it");
+        {
+          const service = range(at("serviceCidr"), region.serviceCidr, 12, 24, "EKS accepts service ranges from /12 to /24");
+          if (service && !PRIVATE_RANGES.some((p) => contains(p, service))) {
+            issues.push({ path: at("serviceCidr"), message: "must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (an EKS requirement)", value: region.serviceCidr });
+          }
+        }
         break;
       case "gcp": {
         range(at("cidr"), region.cidr, 8, 24);
         const pods = range(at("podCidr"), region.podCidr, 8, 21);
-        range(at("masterCidr"), region.masterCidr, 28, 28, "must be a /28 (GKE gives the private control plane exactly 16 addresses)");
+        range(at("masterCidr"), region.masterCidr, 28, 28, "GKE gives the private control plane exactly 16 addresses");
         region.publicAccessCidrs.forEach((c, n) => {
           const parsed = parseCidr(c);
           if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
@@ -225,6 +229,7 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
             value: region.podCidr,
           });
         }
+        range(at("serviceCidr"), region.serviceCidr, 8, 24);
         const count = region.scylla.localSsdCount;
         if (type && count !== undefined && !type.diskCounts.includes(count)) {
           issues.push({
@@ -240,7 +245,6 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
         throw new Error(`unhandled cloud in ${JSON.stringify(unreachable)}`);
       }
     }
-    range(at("serviceCidr"), region.serviceCidr, 8, 24);
   });
 
   for (let a = 0; a < ranges.length; a++) {
@@ -289,6 +293,40 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   if (!isCron(config.backups.schedule)) {
     issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
   }
+  return issues;
+}
+
+const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c) as Cidr);
+
+function contains(outer: Cidr, inner: Cidr): boolean {
+  return inner.prefix >= outer.prefix && overlaps(outer, inner);
+}
+
+const EC2_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/** Rules only AWS regions have: EKS's own limits and the public endpoint's exposure. */
+function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at: (field: string) => string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  // With a replication factor of 2 or more the zone-count rule above already reports this.
+  if (region.zones.length < 2 && requiredReplicas(config, region.key).rf < 2) {
+    issues.push({ path: at("zones"), message: "must list at least 2 zones: EKS places its control plane in subnets of two or more zones", value: region.zones });
+  }
+  const system = region.system.instanceType;
+  if (system !== undefined && !EC2_INSTANCE_TYPE.test(system)) {
+    issues.push({ path: at("system.instanceType"), message: "is not an EC2 instance type like m7i.xlarge", value: system });
+  }
+  region.publicAccessCidrs.forEach((c, n) => {
+    const parsed = parseCidr(c);
+    if (typeof parsed === "string") {
+      issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
+    } else if (parsed.prefix === 0 && config.environment.tier === "production") {
+      issues.push({
+        path: at(`publicAccessCidrs[${n}]`),
+        message: "opens the EKS API endpoint to the whole internet, which production does not allow; list the CIDRs of your offices or CI runners",
+        value: c,
+      });
+    }
+  });
   return issues;
 }
 

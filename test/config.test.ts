@@ -171,7 +171,7 @@ describe("environment config", () => {
       environment([{ ...use1, cidr: "10.0.0.1/16", serviceCidr: "172.16.0.0/28" }]),
       [
         'regions[0].cidr: has host bits set; the network address is 10.0.0.0/16 (got "10.0.0.1/16")',
-        'regions[0].serviceCidr: prefix length must be between /8 and /24 (got "172.16.0.0/28")',
+        'regions[0].serviceCidr: prefix length must be between /12 and /24 (EKS accepts service ranges from /12 to /24) (got "172.16.0.0/28")',
       ],
     ],
     [
@@ -196,7 +196,44 @@ describe("environment config", () => {
       environment(undefined, { environment: { name: "test", kubernetesVersion: "1.30" } }),
       ['environment.kubernetesVersion: must be one of "1.33", "1.34", "1.35", "1.36" (got "1.30")'],
     ],
+    [
+      "a production EKS endpoint open to the whole internet",
+      environment([{ ...use1, publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }]),
+      [
+        'regions[0].publicAccessCidrs[1]: opens the EKS API endpoint to the whole internet, which production does not allow; list the CIDRs of your offices or CI runners (got "0.0.0.0/0")',
+      ],
+    ],
+    [
+      "a malformed public access CIDR",
+      environment([{ ...use1, publicAccessCidrs: ["203.0.113.0/33"] }]),
+      ['regions[0].publicAccessCidrs[0]: has a prefix length above 32 (got "203.0.113.0/33")'],
+    ],
+    [
+      "a VPC range larger than AWS allows",
+      environment([{ ...use1, cidr: "10.0.0.0/12" }]),
+      ['regions[0].cidr: prefix length must be between /16 and /20 (an AWS VPC is at most a /16, and eight per-zone blocks are carved from it) (got "10.0.0.0/12")'],
+    ],
+    [
+      "an EKS service range outside the private blocks",
+      environment([{ ...use1, serviceCidr: "100.64.0.0/16" }]),
+      ['regions[0].serviceCidr: must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (an EKS requirement) (got "100.64.0.0/16")'],
+    ],
+    [
+      "a single-zone AWS region with replication factor 1",
+      environment([{ ...use1, zones: ["us-east-1a"] }], { scylla: { keyspaces: [{ name: "app", replicationFactor: 1 }] } }),
+      ['regions[0].zones: must list at least 2 zones: EKS places its control plane in subnets of two or more zones (got ["us-east-1a"])'],
+    ],
+    [
+      "a system instance type that is not an EC2 type",
+      environment([{ ...use1, system: { instanceType: "n2-standard-4" } }]),
+      ['regions[0].system.instanceType: is not an EC2 instance type like m7i.xlarge (got "n2-standard-4")'],
+    ],
   ];
+
+  it("lets non-production tiers open the EKS endpoint to any address", () => {
+    const raw = environment([{ ...use1, publicAccessCidrs: ["0.0.0.0/0"] }], { environment: { name: "test", tier: "development" } });
+    expect(problems(raw)).toEqual([]);
+  });
 
   it.each(cases)("rejects %s with one error naming the field", (_what, raw, expected) => {
     expect(problems(raw)).toEqual(expected);

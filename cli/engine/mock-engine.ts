@@ -74,6 +74,15 @@ const INVOKES: Record<string, InvokeHandler> = {
   "gcp:organizations/getProject:getProject": (i, p) => ({ projectId: i.projectId ?? p.project, number: "123456789012", id: String(p.project) }),
 };
 
+/**
+ * Attributes the cloud computes inside an object the program also sets. A
+ * first preview cannot know them, but an object echoed back from the inputs
+ * would make them look known and absent, so preview marks them unknown.
+ */
+const PREVIEW_COMPUTED_NESTED: Record<string, Record<string, readonly string[]>> = {
+  "aws:eks/cluster:Cluster": { vpcConfig: ["clusterSecurityGroupId", "vpcId"] },
+};
+
 export class MockEngine implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly errors: string[] = [];
@@ -99,7 +108,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
     const extra = this.options.preview ? {} : (this.options.computedOutputs?.(args.type, args.name, args.inputs) ?? {});
     // Every custom resource gets a plausible id; cloud-computed attributes are left out so they stay unknown at preview.
     const id = args.custom === false ? undefined : (args.id || `${args.name}-id`);
-    return { id, state: { ...args.inputs, ...extra } };
+    return { id, state: { ...args.inputs, ...extra, ...(this.options.preview ? previewComputed(args.type, args.inputs) : {}) } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
@@ -218,6 +227,17 @@ export class MockEngine implements pulumi.runtime.Mocks {
     this.pending.add(p);
     void p.finally(() => this.pending.delete(p));
   }
+}
+
+function previewComputed(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const nested = PREVIEW_COMPUTED_NESTED[type] ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [field, computed] of Object.entries(nested)) {
+    const value = inputs[field];
+    if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
+    out[field] = { ...value, ...Object.fromEntries(computed.map((c) => [c, UNKNOWN])) };
+  }
+  return out;
 }
 
 /**

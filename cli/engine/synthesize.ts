@@ -67,7 +67,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // settling: thrown through the Stack component it would also reject every promise the
   // component holds, which Node reports as unhandled rejections.
   let failure: unknown;
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+  await pulumi.runtime.runInPulumiStack(async () => {
     try {
       const result = await program();
       plan = result.plan;
@@ -79,5 +79,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   });
   await engine.settle();
   if (failure !== undefined) throw failure;
-  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: (outputs ?? {}) as Record<string, unknown> };
+  // At preview the outputs promise resolves to undefined as soon as any output is unknown; the
+  // recorded root Stack holds the known part, exactly as the export does.
+  const root = engine.resources.find((r) => r.type === "pulumi:pulumi:Stack");
+  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: root?.outputs ?? {} };
 }

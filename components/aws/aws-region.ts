@@ -1,12 +1,20 @@
 /**
- * Everything one AWS region contributes: its explicit provider, and (as the
- * AWS issue lands) network, EKS cluster, node groups and Kubernetes provider.
+ * Everything one AWS region contributes: its explicit provider, the network,
+ * the EKS cluster with its add-ons and node groups, and the Kubernetes
+ * provider the in-cluster layer deploys through.
  */
 import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
-import type { EnvironmentPlan, RegionPlan } from "../plan";
+import type { AwsNetworkPlan, EnvironmentPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
+import { AwsNetwork } from "./aws-network";
+import { EksAddons } from "./eks-addons";
+import { EksCluster } from "./eks-cluster";
+import { eksKubeconfig } from "./kubeconfig";
+import { EksNodeGroups } from "./node-groups";
+import { CLUSTER_SERVICE_ADDONS, NODE_AGENT_ADDONS } from "./versions";
 
 export interface AwsRegionArgs {
   /** The environment plan (for environment-wide settings). */
@@ -17,10 +25,17 @@ export interface AwsRegionArgs {
 
 export class AwsRegion extends pulumi.ComponentResource {
   readonly cloud = "aws" as const;
+  /** This region's plan. */
+  readonly regionPlan: RegionPlan;
+  /** This region's AWS network plan. */
+  readonly networkPlan: AwsNetworkPlan;
   /** The region's explicit AWS provider; every AWS resource of the region uses it. */
   readonly provider: aws.Provider;
-  /** The region's Kubernetes cluster, once the cloud layer builds one. */
-  readonly cluster?: ClusterHandle;
+  readonly network: AwsNetwork;
+  readonly eks: EksCluster;
+  readonly nodeGroups: EksNodeGroups;
+  /** The region's Kubernetes cluster: provider plus what workloads must wait for. */
+  readonly cluster: ClusterHandle;
   /** Stack outputs of this region (plain values and Outputs). */
   readonly outputs: Record<string, pulumi.Input<unknown>>;
 
@@ -28,12 +43,71 @@ export class AwsRegion extends pulumi.ComponentResource {
     super("scylla-ha:aws:Region", name, {}, opts);
     const { plan, region } = args;
     if (region.network.cloud !== "aws") throw new Error(`AwsRegion ${name} got a ${region.network.cloud} region plan`);
+    const network = region.network;
+    this.regionPlan = region;
+    this.networkPlan = network;
     this.provider = new aws.Provider(
       `${name}-aws`,
       { region: region.region as aws.Region, defaultTags: { tags: commonTags(plan, region) } },
       { parent: this },
     );
-    this.outputs = { cloud: "aws", region: region.region, datacenter: region.datacenter };
+    const provider = this.provider;
+    const production = plan.tier === "production";
+
+    this.network = new AwsNetwork(name, { region, network, provider, flowLogRetentionDays: production ? 90 : 14 }, { parent: this });
+    const privateSubnetIds = Object.fromEntries(Object.entries(this.network.privateSubnets).map(([zone, s]) => [zone, s.id]));
+
+    this.eks = new EksCluster(
+      name,
+      { plan, region, network, provider, subnetIds: region.zones.map((z) => privateSubnetIds[z]!), logRetentionDays: production ? 365 : 30 },
+      { parent: this },
+    );
+    const clusterName = this.eks.clusterName;
+    const addon = { clusterName, kubernetesVersion: plan.kubernetesVersion, region, provider };
+    const nodeAgents = new EksAddons(`${name}-node-agents`, { ...addon, addons: NODE_AGENT_ADDONS }, { parent: this });
+    this.nodeGroups = new EksNodeGroups(
+      name,
+      {
+        plan,
+        region,
+        provider,
+        clusterName,
+        clusterSecurityGroupId: this.eks.clusterSecurityGroupId,
+        scyllaSecurityGroupId: this.network.scyllaSecurityGroup.id,
+        nodeRoleArn: this.eks.nodeRole.arn,
+        privateSubnetIds,
+        dependsOn: [...nodeAgents.all, ...this.eks.nodeRolePolicies],
+      },
+      { parent: this },
+    );
+    const clusterServices = new EksAddons(
+      `${name}-cluster-services`,
+      { ...addon, addons: CLUSTER_SERVICE_ADDONS, dependsOn: this.nodeGroups.all },
+      { parent: this },
+    );
+
+    const cluster = this.eks.cluster;
+    const kubeconfig = pulumi
+      .all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data])
+      .apply(([clusterName, endpoint, certificateAuthorityData]) => eksKubeconfig({ clusterName, region: region.region, endpoint, certificateAuthorityData }));
+    this.cluster = {
+      provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, clusterIdentifier: region.clusterName }, { parent: this }),
+      dependsOn: [...this.nodeGroups.all, ...nodeAgents.all, ...clusterServices.all],
+    };
+
+    this.outputs = {
+      cloud: "aws",
+      region: region.region,
+      datacenter: region.datacenter,
+      clusterName: cluster.name,
+      clusterEndpoint: cluster.endpoint,
+      oidcIssuer: this.eks.oidcIssuer,
+      oidcProviderArn: this.eks.oidcProvider.arn,
+      nodeGroupZones: this.nodeGroups.zones,
+      privateSubnetIds,
+      vpcId: this.network.vpc.id,
+      vpcCidr: network.vpcCidr,
+    };
     this.registerOutputs({ outputs: this.outputs });
   }
 }
