@@ -5,11 +5,18 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRegion } from "./aws/aws-region";
 import { GcpRegion } from "./gcp/gcp-region";
+import type { ClusterHandle } from "./cluster";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
+import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
 
 export interface EnvironmentArgs {
   /** The validated environment plan (see components/plan). */
   readonly plan: EnvironmentPlan;
+  /**
+   * Scylla Manager agent auth token, identical in every DC (secret config `agentAuthToken`).
+   * @default - none: fine for one DC; deploying several DCs without it fails.
+   */
+  readonly agentAuthToken?: pulumi.Input<string>;
 }
 
 export type CloudRegion = AwsRegion | GcpRegion;
@@ -17,6 +24,8 @@ export type CloudRegion = AwsRegion | GcpRegion;
 export class Environment extends pulumi.ComponentResource {
   /** Each region's cloud part, by region key. */
   readonly regions: Readonly<Record<string, CloudRegion>>;
+  /** Each region's Kubernetes layer, by region key, for regions whose cloud part has a cluster. */
+  readonly scylla: Readonly<Record<string, ScyllaRegion>>;
   /** Stack outputs per region key. */
   readonly regionOutputs: Record<string, Record<string, pulumi.Input<unknown>>>;
 
@@ -28,6 +37,13 @@ export class Environment extends pulumi.ComponentResource {
       regions[region.key] = cloudRegion(plan, region, this);
     }
     this.regions = regions;
+    // Regions appear here as soon as their cloud part provides a cluster.
+    const clusters = new Map<string, ClusterHandle>();
+    for (const [key, r] of Object.entries(regions)) if (r.cluster) clusters.set(key, r.cluster);
+    this.scylla = buildScyllaLayer(
+      { plan, clusters, ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}) },
+      this,
+    );
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
     this.registerOutputs({ regions: this.regionOutputs });
   }

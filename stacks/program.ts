@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
 import { type EnvironmentPlan, planEnvironment } from "../components/plan";
-import { environmentFromFlatConfig } from "./config";
+import { AGENT_AUTH_TOKEN_KEY, environmentFromFlatConfig } from "./config";
 
 export interface ProgramResult {
   readonly plan: EnvironmentPlan;
@@ -15,5 +15,7 @@ export interface ProgramResult {
 export function program(): ProgramResult {
   const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${pulumi.getStack()}`);
   const plan = planEnvironment(config);
-  return { plan, environment: new Environment(plan.environment, { plan }) };
+  // A secret, so it stays out of the (plain, printable) config and plan.
+  const agentAuthToken = new pulumi.Config().getSecret(AGENT_AUTH_TOKEN_KEY);
+  return { plan, environment: new Environment(plan.environment, { plan, ...(agentAuthToken ? { agentAuthToken } : {}) }) };
 }
