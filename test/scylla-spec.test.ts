@@ -21,7 +21,8 @@ import { certManagerValues } from "../components/scylla/platform-operators";
 import { zoneSpread } from "../components/scylla/placement";
 import { nvmeDeviceMatch } from "../components/scylla/storage-spec";
 import { environment, gcpRegion, threeAwsRegions } from "./helpers/fixtures";
-import { mockEngine, ofType, synthStack } from "./helpers/harness";
+import { environmentFromFlatConfig } from "../stacks/config";
+import { flatten, mockEngine, ofType, synthStack } from "./helpers/harness";
 import { buildTestScyllaLayer, fixturePlan, stackPlan } from "./helpers/scylla";
 
 describe("rendering helpers", () => {
@@ -131,6 +132,11 @@ describe("the shared Manager agent token", () => {
     buildTestScyllaLayer(stackPlan("dev"), {});
     const secret = ofType(await rec.settle(), "kubernetes:core/v1:Secret")[0]!;
     expect(JSON.stringify(secret.inputs.stringData)).toContain("{}\\n");
+  });
+
+  it("is secret config the program reads itself, outside the validated config", () => {
+    const flat = { ...flatten(environment()), "scylla-ha-stack:agentAuthToken": "s3cr3t" };
+    expect(environmentFromFlatConfig(flat)).not.toHaveProperty("agentAuthToken");
   });
 
   it("is required to deploy several DCs", () => {
