@@ -7,11 +7,18 @@ import { AwsRegion } from "./aws/aws-region";
 import { peerAwsRegions } from "./aws/peering";
 import { GcpNetwork } from "./gcp/gcp-network";
 import { GcpRegion } from "./gcp/gcp-region";
+import type { ClusterHandle } from "./cluster";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
+import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
 
 export interface EnvironmentArgs {
   /** The validated environment plan (see components/plan). */
   readonly plan: EnvironmentPlan;
+  /**
+   * Scylla Manager agent auth token, identical in every DC (secret config `agentAuthToken`).
+   * @default - none: fine for one DC; deploying several DCs without it fails.
+   */
+  readonly agentAuthToken?: pulumi.Input<string>;
 }
 
 export type CloudRegion = AwsRegion | GcpRegion;
@@ -21,6 +28,8 @@ export class Environment extends pulumi.ComponentResource {
   readonly gcpNetwork?: GcpNetwork;
   /** Each region's cloud part, by region key. */
   readonly regions: Readonly<Record<string, CloudRegion>>;
+  /** Each region's Kubernetes layer, by region key, for regions whose cloud part has a cluster. */
+  readonly scylla: Readonly<Record<string, ScyllaRegion>>;
   /** Stack outputs per region key. */
   readonly regionOutputs: Record<string, Record<string, pulumi.Input<unknown>>>;
 
@@ -39,6 +48,13 @@ export class Environment extends pulumi.ComponentResource {
     // Cross-region links need every region's network first; plan order picks each pair's requester.
     peerAwsRegions(
       plan.regions.map((r) => regions[r.key]).filter((r): r is AwsRegion => r instanceof AwsRegion),
+      this,
+    );
+    // Regions appear here as soon as their cloud part provides a cluster.
+    const clusters = new Map<string, ClusterHandle>();
+    for (const [key, r] of Object.entries(regions)) if (r.cluster) clusters.set(key, r.cluster);
+    this.scylla = buildScyllaLayer(
+      { plan, clusters, ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}) },
       this,
     );
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));

@@ -48,12 +48,19 @@ export function readStackConfigFile(file: string): Record<string, string> {
   return flat;
 }
 
+/**
+ * Secret config keys the program reads itself (`pulumi.Config().getSecret`);
+ * they never enter the validated config or the plan, which are plain data.
+ */
+export const AGENT_AUTH_TOKEN_KEY = "agentAuthToken";
+const SECRET_KEYS: ReadonlySet<string> = new Set([AGENT_AUTH_TOKEN_KEY]);
+
 /** Picks this project's keys out of a flat config map and validates them. */
 export function environmentFromFlatConfig(flat: Record<string, string>, source?: string): EnvironmentConfig {
   const raw: Record<string, unknown> = {};
   const prefix = `${PROJECT}:`;
   for (const [key, value] of Object.entries(flat)) {
-    if (!key.startsWith(prefix)) continue;
+    if (!key.startsWith(prefix) || SECRET_KEYS.has(key.slice(prefix.length))) continue;
     raw[key.slice(prefix.length)] = parseValue(value);
   }
   return parseEnvironmentConfig(raw, source);

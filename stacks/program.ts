@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
 import { type EnvironmentPlan, planEnvironment } from "../components/plan";
-import { environmentFromFlatConfig } from "./config";
+import { AGENT_AUTH_TOKEN_KEY, environmentFromFlatConfig } from "./config";
 import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
 import { ConfigError } from "./validate";
 
@@ -23,7 +23,9 @@ export async function program(): Promise<ProgramResult> {
   if (issues.length > 0) throw new ConfigError(issues, `rollout of stack ${stack}`);
 
   const plan = planEnvironment(config);
-  const environment = new Environment(plan.environment, { plan });
+  // A secret, so it stays out of the (plain, printable) config and plan.
+  const agentAuthToken = new pulumi.Config().getSecret(AGENT_AUTH_TOKEN_KEY);
+  const environment = new Environment(plan.environment, { plan, ...(agentAuthToken ? { agentAuthToken } : {}) });
   return {
     plan,
     environment,

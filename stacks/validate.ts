@@ -264,6 +264,15 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   if (managerRegion !== undefined && !regionKeys.has(managerRegion)) {
     issues.push({ path: "manager.region", message: `must be one of the region keys: ${[...regionKeys].join(", ")}`, value: managerRegion });
   }
+  // Manager's backup and repair tasks are declared on the ScyllaCluster next to it.
+  const managerConfig = config.regions.find((r) => r.key === (managerRegion ?? config.regions[0]?.key));
+  if (managerConfig?.phase === "infrastructure") {
+    issues.push({
+      path: "manager.region",
+      message: `names region ${managerConfig.key}, which has no datacenter in its infrastructure phase; Scylla Manager needs a region with a datacenter (set manager.region)`,
+      value: managerConfig.key,
+    });
+  }
 
   const keyspaceNames = new Set<string>();
   config.scylla.keyspaces.forEach((ks, k) => {

@@ -162,6 +162,11 @@ describe("environment config", () => {
       ['manager.region: must be one of the region keys: use1, usw2, euw1 (got "apse1")'],
     ],
     [
+      "a Manager region without a datacenter yet",
+      environment([{ ...use1, phase: "infrastructure" }, usw2, euw1]),
+      ['manager.region: names region use1, which has no datacenter in its infrastructure phase; Scylla Manager needs a region with a datacenter (set manager.region) (got "use1")'],
+    ],
+    [
       "a misspelt field and a missing one",
       environment([{ ...euw1, zone: ["eu-west-1a"], cidr: undefined }]),
       ["regions[0].cidr: is required (expected string)", "regions[0].zone: is not a known field (see docs/config.md for the allowed fields)"],

@@ -3,6 +3,7 @@
  * preview) to check what only the component objects and computed outputs show:
  * the ClusterHandle and the rendered kubeconfig.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { Environment } from "../components/environment";
@@ -81,7 +82,7 @@ describe("GcpRegion built directly", () => {
       computedOutputs: (type, name) =>
         type === "gcp:container/cluster:Cluster" ? { endpoint: `10.0.0.${name.includes("euw4") ? 2 : 1}`, masterAuth: { clusterCaCertificate: "Q0E=" } } : {},
     });
-    const env = new Environment("test", { plan: twoRegions() });
+    const env = new Environment("test", { plan: twoRegions(), agentAuthToken: pulumi.secret("test-token") });
     const region = env.regions.euw4 as GcpRegion;
     const resources = await rec.settle();
 

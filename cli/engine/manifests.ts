@@ -27,6 +27,8 @@ export function manifestsByRegion(resources: readonly RecordedResource[], plan: 
   const out = new Map<string, ManifestObject[]>(plan.regions.map((r) => [r.key, []]));
   for (const r of resources) {
     if (!r.custom || !KUBERNETES_OBJECT.test(r.type) || typeof r.inputs.kind !== "string") continue;
+    // A `…Patch` resource is a partial object applied onto one something else created; it is not an object itself.
+    if (r.type.endsWith("Patch")) continue;
     const key = r.provider ? regionOfProvider.get(r.provider) : undefined;
     if (key) out.get(key)!.push(r.inputs as ManifestObject);
   }

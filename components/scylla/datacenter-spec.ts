@@ -1,0 +1,197 @@
+/**
+ * Pure rendering of one region's ScyllaDB datacenter: the ScyllaCluster spec,
+ * its scylla.yaml, the Manager agent config, the seed Service and the Manager
+ * tasks. Plain data from the plan in, plain objects out (external seeds are
+ * the only Inputs: other clusters' load-balancer addresses); no resources.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { Cloud, ContainerResources, EnvironmentPlan, RegionPlan } from "../plan";
+import { rackPlacement } from "./placement";
+
+export const SCYLLA_API_VERSION = "scylla.scylladb.com/v1";
+export const SCYLLA_ALPHA_API_VERSION = "scylla.scylladb.com/v1alpha1";
+export const LOCAL_STORAGE_CLASS = "scylladb-local-xfs";
+export const SCYLLA_REPOSITORY = "docker.io/scylladb/scylla";
+export const AGENT_REPOSITORY = "docker.io/scylladb/scylla-manager-agent";
+/** ConfigMap holding `scylla.yaml` (rack `scyllaConfig`). */
+export const SCYLLA_CONFIG_NAME = "scylla-config";
+/** Secret holding `scylla-manager-agent.yaml` (rack `scyllaAgentConfig`), identical in every DC. */
+export const AGENT_CONFIG_NAME = "scylla-agent-config";
+/** Declared keyspace replication, read by the policies. */
+export const KEYSPACES_CONFIGMAP = "scylla-ha-keyspaces";
+/** Inter-node (gossip/RPC) ports; 7001 is the TLS variant. */
+export const INTER_NODE_PORTS = [
+  { name: "inter-node", port: 7000 },
+  { name: "inter-node-ssl", port: 7001 },
+] as const;
+/**
+ * Weekly repair: well inside ScyllaDB's default `gc_grace_seconds` (10 days),
+ * so tombstones never outlive a repair, and off the default backup hour.
+ */
+export const REPAIR_CRON = "0 4 * * 0";
+export const BACKUP_TASK_NAME = "backup";
+export const REPAIR_TASK_NAME = "repair";
+
+/** requests == limits: the kubelet then puts the pod in Guaranteed QoS, which CPU pinning needs. */
+export function guaranteed(r: ContainerResources) {
+  return { requests: { cpu: r.cpu, memory: r.memory }, limits: { cpu: r.cpu, memory: r.memory } };
+}
+
+/**
+ * Authentication and authorization on. The superuser `cassandra` starts with
+ * its well-known password; rotating it is an operational step (docs/scylla.md).
+ */
+export function scyllaYaml(): string {
+  return ["authenticator: PasswordAuthenticator", "authorizer: CassandraAuthorizer", ""].join("\n");
+}
+
+/**
+ * The agent config every DC mounts. The operator takes the auth token from a
+ * user-provided agent config before generating its own, so one token here
+ * makes every DC's agents accept the one Manager (operator source:
+ * `GetScyllaDBManagerAgentAuthToken`, "user-defined config takes precedence").
+ */
+export function agentConfigYaml(token: string | undefined): string {
+  return token ? `auth_token: ${JSON.stringify(token)}\n` : "{}\n";
+}
+
+/** Multi-DC exposure is needed as soon as the environment has a second region. */
+export function isMultiDatacenter(plan: EnvironmentPlan): boolean {
+  return plan.regions.length > 1;
+}
+
+/**
+ * Pod IPs are routable between regions (peered VPCs / one global VPC), so
+ * nodes and clients talk to pod IPs directly; the node Services only give
+ * stable DNS inside the cluster. Immutable after creation.
+ */
+export function multiDatacenterExposeOptions() {
+  return {
+    nodeService: { type: "Headless" },
+    broadcastOptions: { nodes: { type: "PodIP" }, clients: { type: "PodIP" } },
+  };
+}
+
+export interface ScyllaClusterSpecOptions {
+  /** Addresses of the other DCs' seed Services (empty for the bootstrap DC). */
+  readonly externalSeeds: readonly pulumi.Input<string>[];
+  /** Manager tasks, declared only on the DC next to Manager. */
+  readonly tasks?: ReturnType<typeof managerTasks>;
+}
+
+export function scyllaClusterSpec(plan: EnvironmentPlan, region: RegionPlan, options: ScyllaClusterSpecOptions) {
+  const { scylla } = region;
+  return {
+    repository: SCYLLA_REPOSITORY,
+    version: plan.scylla.version,
+    agentRepository: AGENT_REPOSITORY,
+    agentVersion: plan.scylla.agentVersion,
+    automaticOrphanedNodeCleanup: true,
+    datacenter: {
+      name: region.datacenter,
+      racks: region.racks.map((rack) => ({
+        name: rack.name,
+        members: rack.members,
+        storage: { capacity: `${scylla.storageGiB}Gi`, storageClassName: LOCAL_STORAGE_CLASS },
+        resources: guaranteed(scylla.resources),
+        agentResources: guaranteed(scylla.agentResources),
+        placement: rackPlacement(rack, plan.scylla.clusterName),
+        scyllaConfig: SCYLLA_CONFIG_NAME,
+        scyllaAgentConfig: AGENT_CONFIG_NAME,
+      })),
+    },
+    ...(isMultiDatacenter(plan) ? { exposeOptions: multiDatacenterExposeOptions() } : {}),
+    ...(options.externalSeeds.length > 0 ? { externalSeeds: [...options.externalSeeds] } : {}),
+    ...(options.tasks ? { backups: options.tasks.backups, repairs: options.tasks.repairs } : {}),
+  };
+}
+
+/** Fields the webhook refuses to change; a change must show up as a replacement, never slip through. */
+export const IMMUTABLE_SCYLLA_CLUSTER_FIELDS = [
+  "spec.datacenter.name",
+  "spec.datacenter.racks[*].storage",
+  "spec.exposeOptions.nodeService.type",
+  "spec.exposeOptions.broadcastOptions.nodes.type",
+  "spec.exposeOptions.broadcastOptions.clients.type",
+] as const;
+
+/** Until the backup issue creates the buckets, their names are derived here. */
+export function backupBucketName(plan: EnvironmentPlan, region: RegionPlan): string {
+  return `${plan.environment}-${region.key}-scylla-backups`;
+}
+
+/** Scylla Manager location providers per cloud. */
+const STORAGE_PROVIDER: Readonly<Record<Cloud, string>> = { aws: "s3", gcp: "gcs" };
+
+/** `<dc>:<provider>:<bucket>` for every DC: each DC uploads to the bucket in its own region. */
+export function backupLocations(plan: EnvironmentPlan): string[] {
+  return plan.regions
+    .filter((r) => r.hasDatacenter)
+    .map((r) => `${r.datacenter}:${STORAGE_PROVIDER[r.cloud]}:${backupBucketName(plan, r)}`);
+}
+
+export function managerTasks(plan: EnvironmentPlan) {
+  return {
+    backups: [
+      { name: BACKUP_TASK_NAME, location: backupLocations(plan), cron: plan.backups.schedule, retention: plan.backups.retention },
+    ],
+    repairs: [{ name: REPAIR_TASK_NAME, cron: REPAIR_CRON, intensity: "1" }],
+  };
+}
+
+/** RFC 1123 subdomain: the webhook rejects other task names since operator 1.21. */
+export function isRfc1123Subdomain(name: string): boolean {
+  return name.length <= 253 && name.split(".").every((l) => /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(l));
+}
+
+/**
+ * Per-cloud annotations for an internal, cross-zone load balancer. On GCP an
+ * internal LB is regional unless global access is on — without it the other
+ * regions could not reach the seeds. On AWS the internal NLB lands in the
+ * private subnets tagged `kubernetes.io/role/internal-elb`.
+ */
+export function internalLoadBalancerAnnotations(cloud: Cloud): Record<string, string> {
+  switch (cloud) {
+    case "aws":
+      return {
+        "service.beta.kubernetes.io/aws-load-balancer-type": "nlb",
+        "service.beta.kubernetes.io/aws-load-balancer-internal": "true",
+        "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal",
+        "service.beta.kubernetes.io/aws-load-balancer-backend-protocol": "tcp",
+        "service.beta.kubernetes.io/aws-load-balancer-cross-zone-load-balancing-enabled": "true",
+      };
+    case "gcp":
+      return {
+        "networking.gke.io/load-balancer-type": "Internal",
+        "networking.gke.io/internal-load-balancer-allow-global-access": "true",
+      };
+    default: {
+      const unreachable: never = cloud;
+      throw new Error(`unhandled cloud ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Name of a DC's seed Service: stable, so other DCs' seeds never change. */
+export function seedServiceName(clusterName: string): string {
+  return `${clusterName}-seeds`;
+}
+
+/**
+ * The seed Service: an internal load balancer over this DC's ready Scylla
+ * pods on the inter-node ports. Other DCs list its address in
+ * `externalSeeds`; a joining node only needs one live peer to learn the
+ * topology, after which it talks to pod IPs directly.
+ */
+export function seedServiceSpec(plan: EnvironmentPlan, region: RegionPlan) {
+  return {
+    type: "LoadBalancer",
+    selector: { "app.kubernetes.io/name": "scylla", "scylla/cluster": plan.scylla.clusterName, "scylla/datacenter": region.datacenter },
+    ports: INTER_NODE_PORTS.map((p) => ({ name: p.name, port: p.port, targetPort: p.port, protocol: "TCP" })),
+  };
+}
+
+/** The declared keyspaces as the policies read them. */
+export function keyspacesJson(plan: EnvironmentPlan): string {
+  return JSON.stringify(plan.keyspaces.map((k) => ({ name: k.name, tablets: k.tablets, replication: k.replication })));
+}

@@ -1,0 +1,111 @@
+/**
+ * Step 4: one region's ScyllaDB datacenter. The `scylla` namespace, the
+ * scylla.yaml and agent config every rack mounts, the declared keyspace
+ * replication, the DC's seed load balancer and the ScyllaCluster itself.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { type ScyllaComponentArgs, childOptions } from "./args";
+import {
+  AGENT_CONFIG_NAME,
+  IMMUTABLE_SCYLLA_CLUSTER_FIELDS,
+  KEYSPACES_CONFIGMAP,
+  SCYLLA_API_VERSION,
+  SCYLLA_CONFIG_NAME,
+  agentConfigYaml,
+  internalLoadBalancerAnnotations,
+  keyspacesJson,
+  managerTasks,
+  scyllaClusterSpec,
+  scyllaYaml,
+  seedServiceName,
+  seedServiceSpec,
+} from "./datacenter-spec";
+
+export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
+  /** Seed addresses of the other DCs this one joins (`region.seedDatacenters`, in that order). */
+  readonly externalSeeds: readonly pulumi.Input<string>[];
+  /**
+   * The Manager agent auth token shared by every DC.
+   * @default - none: the operator generates a token per DC (enough for a single DC).
+   */
+  readonly agentAuthToken?: pulumi.Input<string>;
+}
+
+export class ScyllaDatacenter extends pulumi.ComponentResource {
+  readonly namespace: k8s.core.v1.Namespace;
+  readonly agentConfig: k8s.core.v1.Secret;
+  readonly keyspaces: k8s.core.v1.ConfigMap;
+  /** Absent while the region is in its `infrastructure` phase. */
+  readonly seedService?: k8s.core.v1.Service;
+  readonly scyllaCluster?: k8s.apiextensions.CustomResource;
+  /** The address other DCs list in `externalSeeds` (unknown until the load balancer exists). */
+  readonly seedAddress?: pulumi.Output<string>;
+
+  constructor(name: string, args: ScyllaDatacenterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("scylla-ha:scylla:Datacenter", name, {}, opts);
+    const { plan, region } = args;
+    const namespace = plan.scylla.namespace;
+    const base = childOptions(this, args);
+    const after = (...deps: pulumi.Resource[]) => childOptions(this, args, deps);
+    const protect = plan.protectState;
+
+    // Deleting the namespace would delete the datacenter with it.
+    this.namespace = new k8s.core.v1.Namespace(`${name}-scylla`, { metadata: { name: namespace } }, { ...base, protect });
+    const config = new k8s.core.v1.ConfigMap(
+      `${name}-scylla-config`,
+      { metadata: { name: SCYLLA_CONFIG_NAME, namespace }, data: { "scylla.yaml": scyllaYaml() } },
+      after(this.namespace),
+    );
+    const token = args.agentAuthToken === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(args.agentAuthToken);
+    this.agentConfig = new k8s.core.v1.Secret(
+      `${name}-agent-config`,
+      {
+        metadata: { name: AGENT_CONFIG_NAME, namespace },
+        stringData: { "scylla-manager-agent.yaml": pulumi.secret(token.apply(agentConfigYaml)) },
+      },
+      after(this.namespace),
+    );
+    this.keyspaces = new k8s.core.v1.ConfigMap(
+      `${name}-keyspaces`,
+      { metadata: { name: KEYSPACES_CONFIGMAP, namespace }, data: { "keyspaces.json": keyspacesJson(plan) } },
+      after(this.namespace),
+    );
+
+    if (region.hasDatacenter) {
+      this.seedService = new k8s.core.v1.Service(
+        `${name}-seeds`,
+        {
+          metadata: { name: seedServiceName(plan.scylla.clusterName), namespace, annotations: internalLoadBalancerAnnotations(region.cloud) },
+          spec: seedServiceSpec(plan, region),
+        },
+        after(this.namespace),
+      );
+      // AWS load balancers report a DNS name, GCP ones an IP address.
+      this.seedAddress = this.seedService.status.apply((s) => {
+        const ingress = s?.loadBalancer?.ingress?.[0];
+        return ingress?.hostname || ingress?.ip || "";
+      });
+      this.scyllaCluster = new k8s.apiextensions.CustomResource(
+        `${name}-scylla-cluster`,
+        {
+          apiVersion: SCYLLA_API_VERSION,
+          kind: "ScyllaCluster",
+          metadata: { name: plan.scylla.clusterName, namespace },
+          spec: scyllaClusterSpec(plan, region, {
+            externalSeeds: args.externalSeeds,
+            ...(region.hostsManager ? { tasks: managerTasks(plan) } : {}),
+          }),
+        },
+        {
+          ...after(config, this.agentConfig),
+          // The webhook forbids changing these in place. Marking them replace-only makes a
+          // change show up as a replacement in preview; `protect` (production) then refuses it.
+          replaceOnChanges: [...IMMUTABLE_SCYLLA_CLUSTER_FIELDS],
+          protect,
+        },
+      );
+    }
+    this.registerOutputs({ seedAddress: this.seedAddress });
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * The Kubernetes layer of a whole environment: one ScyllaRegion per region
+ * that has a cluster, joined through seeds. Each DC lists the other DCs' seed
+ * load balancers; those addresses are only known once the load balancers
+ * exist, and a DC may list one that is built after it, so each address is a
+ * deferred Output resolved when its region is built (graph shape still comes
+ * from the plan alone).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterHandle } from "../cluster";
+import type { EnvironmentPlan } from "../plan";
+import { ScyllaRegion } from "./scylla-region";
+
+export interface ScyllaLayerArgs {
+  readonly plan: EnvironmentPlan;
+  /** Clusters by region key; regions without one get no Kubernetes layer (yet). */
+  readonly clusters: ReadonlyMap<string, ClusterHandle>;
+  /**
+   * Manager agent auth token shared by every DC (secret config `agentAuthToken`).
+   * @default - none; required to deploy an environment with more than one DC.
+   */
+  readonly agentAuthToken?: pulumi.Input<string>;
+}
+
+export const AGENT_TOKEN_MISSING =
+  "more than one ScyllaDB datacenter needs one Manager agent auth token in every DC: " +
+  "set it with `pulumi config set --secret scylla-ha-stack:agentAuthToken \"$(openssl rand -hex 32)\"`";
+
+export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource): Record<string, ScyllaRegion> {
+  const { plan, clusters } = args;
+  const built = plan.regions.filter((r) => clusters.has(r.key));
+  const withDatacenter = built.filter((r) => r.hasDatacenter);
+  if (withDatacenter.length > 1 && args.agentAuthToken === undefined) {
+    // A preview (and the offline synth) may go on: the rendered objects are the same shape.
+    if (!pulumi.runtime.isDryRun()) throw new Error(AGENT_TOKEN_MISSING);
+    pulumi.log.warn(AGENT_TOKEN_MISSING);
+  }
+
+  const seeds = new Map(withDatacenter.map((r) => [r.datacenter, pulumi.deferredOutput<string>()]));
+  const regions: Record<string, ScyllaRegion> = {};
+  for (const region of built) {
+    const externalSeeds = region.seedDatacenters.flatMap((dc) => {
+      const seed = seeds.get(dc);
+      return seed ? [seed[0]] : [];
+    });
+    const scylla = new ScyllaRegion(
+      region.name,
+      {
+        plan,
+        region,
+        cluster: clusters.get(region.key)!,
+        externalSeeds,
+        ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
+      },
+      { parent },
+    );
+    const own = seeds.get(region.datacenter);
+    const address = scylla.datacenter.seedAddress;
+    if (own && address) own[1](address);
+    regions[region.key] = scylla;
+  }
+  return regions;
+}
