@@ -8,6 +8,7 @@ import { peerAwsRegions } from "./aws/peering";
 import { GcpNetwork } from "./gcp/gcp-network";
 import { GcpRegion } from "./gcp/gcp-region";
 import type { ClusterHandle } from "./cluster";
+import { regionOptions } from "./lost-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
 import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
 
@@ -19,6 +20,11 @@ export interface EnvironmentArgs {
    * @default - none: fine for one DC; deploying several DCs without it fails.
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /**
+   * CQL superuser password the replication Jobs use (secret config `cqlAdminPassword`).
+   * @default - none: no replication Jobs.
+   */
+  readonly cqlAdminPassword?: pulumi.Input<string>;
 }
 
 export type CloudRegion = AwsRegion | GcpRegion;
@@ -54,7 +60,12 @@ export class Environment extends pulumi.ComponentResource {
     const clusters = new Map<string, ClusterHandle>();
     for (const [key, r] of Object.entries(regions)) if (r.cluster) clusters.set(key, r.cluster);
     this.scylla = buildScyllaLayer(
-      { plan, clusters, ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}) },
+      {
+        plan,
+        clusters,
+        ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
+        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
+      },
       this,
     );
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
@@ -63,7 +74,7 @@ export class Environment extends pulumi.ComponentResource {
 }
 
 function cloudRegion(plan: EnvironmentPlan, region: RegionPlan, parent: pulumi.Resource, gcpNetwork?: GcpNetwork): CloudRegion {
-  const opts = { parent };
+  const opts = regionOptions(parent, region);
   switch (region.cloud) {
     case "aws":
       return new AwsRegion(region.name, { plan, region }, opts);

@@ -53,7 +53,8 @@ export function readStackConfigFile(file: string): Record<string, string> {
  * they never enter the validated config or the plan, which are plain data.
  */
 export const AGENT_AUTH_TOKEN_KEY = "agentAuthToken";
-const SECRET_KEYS: ReadonlySet<string> = new Set([AGENT_AUTH_TOKEN_KEY]);
+export const CQL_ADMIN_PASSWORD_KEY = "cqlAdminPassword";
+const SECRET_KEYS: ReadonlySet<string> = new Set([AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY]);
 
 /** Picks this project's keys out of a flat config map and validates them. */
 export function environmentFromFlatConfig(flat: Record<string, string>, source?: string): EnvironmentConfig {

@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
 import { type EnvironmentPlan, planEnvironment } from "../components/plan";
-import { AGENT_AUTH_TOKEN_KEY, environmentFromFlatConfig } from "./config";
+import { AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY, environmentFromFlatConfig } from "./config";
 import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
 import { ConfigError } from "./validate";
 
@@ -23,9 +23,15 @@ export async function program(): Promise<ProgramResult> {
   if (issues.length > 0) throw new ConfigError(issues, `rollout of stack ${stack}`);
 
   const plan = planEnvironment(config);
-  // A secret, so it stays out of the (plain, printable) config and plan.
-  const agentAuthToken = new pulumi.Config().getSecret(AGENT_AUTH_TOKEN_KEY);
-  const environment = new Environment(plan.environment, { plan, ...(agentAuthToken ? { agentAuthToken } : {}) });
+  // Secrets stay out of the (plain, printable) config and plan.
+  const secrets = new pulumi.Config();
+  const agentAuthToken = secrets.getSecret(AGENT_AUTH_TOKEN_KEY);
+  const cqlAdminPassword = secrets.getSecret(CQL_ADMIN_PASSWORD_KEY) ?? missingCqlPassword(plan);
+  const environment = new Environment(plan.environment, {
+    plan,
+    ...(agentAuthToken ? { agentAuthToken } : {}),
+    ...(cqlAdminPassword ? { cqlAdminPassword } : {}),
+  });
   return {
     plan,
     environment,
@@ -35,6 +41,22 @@ export async function program(): Promise<ProgramResult> {
       clientDatacenters: plan.clientDatacenters,
     },
   };
+}
+
+export const CQL_PASSWORD_MISSING =
+  "the replication Jobs run as the CQL superuser: set its password with " +
+  "`pulumi config set --secret scylla-ha-stack:cqlAdminPassword <password>` (a new cluster's superuser is cassandra/cassandra until you change it)";
+
+/**
+ * Without the CQL password no replication Job can run: a deployment stops
+ * before any resource is touched; a preview (and the offline synth) warns and
+ * renders the Jobs with a stand-in so their shape can still be reviewed.
+ */
+function missingCqlPassword(plan: EnvironmentPlan): pulumi.Output<string> | undefined {
+  if (!plan.regions.some((r) => r.holdsReplicas)) return undefined;
+  if (!pulumi.runtime.isDryRun()) throw new ConfigError([{ path: CQL_ADMIN_PASSWORD_KEY, message: CQL_PASSWORD_MISSING }], "secret config");
+  pulumi.log.warn(CQL_PASSWORD_MISSING);
+  return pulumi.secret("preview-stand-in");
 }
 
 /**

@@ -123,10 +123,11 @@ describe("rendered manifests", () => {
   it("builds each region's Kubernetes layer on that region's own cluster provider", async () => {
     const { resources, plan } = await synthStack("prod");
     expect(ofType(resources, "scylla-ha:scylla:Region").map((r) => r.name)).toEqual(plan.regions.map((r) => r.name));
-    for (const cluster of ofType(resources, "kubernetes:scylla.scylladb.com/v1:ScyllaCluster").filter((c) => c.name.includes("datacenter"))) {
-      const provider = providerOf(resources, cluster);
-      expect(cluster.name.startsWith(String(provider.inputs.clusterIdentifier)), cluster.name).toBe(true);
-    }
+    const datacenters = ofType(resources, "kubernetes:scylla.scylladb.com/v1:ScyllaCluster").filter(
+      (c) => (c.inputs.metadata as { namespace: string }).namespace === plan.scylla.namespace,
+    );
+    expect(datacenters.map((c) => String(providerOf(resources, c).inputs.clusterIdentifier))).toEqual(plan.regions.map((r) => r.clusterName));
+    for (const dc of datacenters) expect(dc.name.startsWith(String(providerOf(resources, dc).inputs.clusterIdentifier))).toBe(true);
   });
 });
 

@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { regionOptions } from "../lost-region";
 import type { AwsRegion } from "./aws-region";
 import { SCYLLA_PEER_PORTS, meshPairs } from "./mesh";
 
@@ -73,6 +74,12 @@ export class AwsRegionPeering extends pulumi.ComponentResource {
 /** A full mesh between the given AWS regions (plan order decides requester and accepter). */
 export function peerAwsRegions(regions: readonly AwsRegion[], parent: pulumi.Resource): AwsRegionPeering[] {
   return meshPairs(regions).map(
-    ([requester, accepter]) => new AwsRegionPeering(`${requester.regionPlan.name}-${accepter.regionPlan.key}`, { requester, accepter }, { parent }),
+    ([requester, accepter]) =>
+      new AwsRegionPeering(
+        `${requester.regionPlan.name}-${accepter.regionPlan.key}`,
+        { requester, accepter },
+        // A link with a lost side is frozen with it: its accepter and routes live in the dead region.
+        regionOptions(parent, requester.regionPlan, accepter.regionPlan),
+      ),
   );
 }

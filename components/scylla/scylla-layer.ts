@@ -7,6 +7,7 @@
  * from the plan alone).
  */
 import * as pulumi from "@pulumi/pulumi";
+import { regionOptions } from "../lost-region";
 import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan } from "../plan";
 import { ScyllaRegion } from "./scylla-region";
@@ -20,6 +21,11 @@ export interface ScyllaLayerArgs {
    * @default - none; required to deploy an environment with more than one DC.
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /**
+   * CQL superuser password for the replication Jobs (secret config `cqlAdminPassword`).
+   * @default - none: no replication Jobs.
+   */
+  readonly cqlAdminPassword?: pulumi.Input<string>;
 }
 
 export const AGENT_TOKEN_MISSING =
@@ -51,8 +57,9 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
         cluster: clusters.get(region.key)!,
         externalSeeds,
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
+        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
       },
-      { parent },
+      regionOptions(parent, region),
     );
     const own = seeds.get(region.datacenter);
     const address = scylla.datacenter.seedAddress;

@@ -10,6 +10,7 @@ import { LocalStorage } from "./local-storage";
 import { ScyllaManager } from "./manager";
 import { ScyllaMonitoring } from "./monitoring";
 import { PlatformOperators } from "./platform-operators";
+import { ReplicationJob } from "./replication-jobs";
 
 export interface ScyllaRegionArgs extends ScyllaComponentArgs {
   /** Seed addresses of `region.seedDatacenters`, in that order. */
@@ -19,6 +20,11 @@ export interface ScyllaRegionArgs extends ScyllaComponentArgs {
    * @default - none: each DC's operator generates its own (single-DC environments only).
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /**
+   * Password of the CQL superuser the replication Job runs as.
+   * @default - none: no replication Job (preview of a stack without the secret set).
+   */
+  readonly cqlAdminPassword?: pulumi.Input<string>;
 }
 
 export class ScyllaRegion extends pulumi.ComponentResource {
@@ -27,8 +33,10 @@ export class ScyllaRegion extends pulumi.ComponentResource {
   /** Present in the region that hosts Scylla Manager. */
   readonly manager?: ScyllaManager;
   readonly datacenter: ScyllaDatacenter;
-  /** Present when monitoring is enabled and the region runs a DC. */
+  /** Present when monitoring is enabled and the region's DC holds replicas. */
   readonly monitoring?: ScyllaMonitoring;
+  /** Present once the DC holds replicas: creates keyspaces, streams data into the DC. */
+  readonly replication?: ReplicationJob;
 
   constructor(name: string, args: ScyllaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:scylla:Region", name, {}, opts);
@@ -52,7 +60,15 @@ export class ScyllaRegion extends pulumi.ComponentResource {
       },
       child,
     );
-    if (plan.monitoring.enabled && region.hasDatacenter) {
+    if (region.holdsReplicas && args.cqlAdminPassword !== undefined) {
+      this.replication = new ReplicationJob(
+        name,
+        { ...common, dependsOn: [this.datacenter], cqlAdminPassword: args.cqlAdminPassword },
+        child,
+      );
+    }
+    // Monitoring of a DC starts with its data (the `replicated` phase); a lost DC keeps its declared, frozen objects.
+    if (plan.monitoring.enabled && (region.holdsReplicas || region.lost)) {
       this.monitoring = new ScyllaMonitoring(name, { ...common, dependsOn: [...platform, this.datacenter.namespace] }, child);
     }
     this.registerOutputs({ seedAddress: this.datacenter.seedAddress });
