@@ -133,18 +133,23 @@ export const scyllaStorageClass = stackRule({
   *check(graph): Iterable<Finding> {
     const classes = k8sObjects(graph, "storage.k8s.io", "StorageClass");
     for (const dc of datacenters(graph)) {
+      const byClass = new Map<string, string[]>();
       for (const rack of dc.racks) {
         if (!rack.storageClassName) {
           yield { urn: dc.resource.urn, message: `${dcLabel(dc)}: rack ${rack.name} sets no storage.storageClassName, so it gets the cluster's default (network) storage; name the local CSI StorageClass` };
           continue;
         }
-        const sc = classes.find((c) => metaOf(c).name === rack.storageClassName && sameCluster(graph, c, dc.resource));
+        byClass.set(rack.storageClassName, [...(byClass.get(rack.storageClassName) ?? []), rack.name]);
+      }
+      for (const [name, racks] of byClass) {
+        const used = `rack${racks.length > 1 ? "s" : ""} ${list(racks)}`;
+        const sc = classes.find((c) => metaOf(c).name === name && sameCluster(graph, c, dc.resource));
         if (!sc) {
-          yield { urn: dc.resource.urn, message: `${dcLabel(dc)}: rack ${rack.name} uses StorageClass ${rack.storageClassName}, which is not created in its cluster; create it with provisioner local.csi.scylladb.com` };
+          yield { urn: dc.resource.urn, message: `${dcLabel(dc)}: ${used} use${racks.length > 1 ? "" : "s"} StorageClass ${name}, which is not created in its cluster; create it with provisioner local.csi.scylladb.com` };
           continue;
         }
-        if (sc.props.provisioner !== "local.csi.scylladb.com") yield { urn: sc.urn, message: `StorageClass ${rack.storageClassName} (rack ${rack.name}) uses provisioner ${String(sc.props.provisioner ?? "(none)")}; ScyllaDB data belongs on local NVMe: use local.csi.scylladb.com` };
-        if (sc.props.volumeBindingMode !== "WaitForFirstConsumer") yield { urn: sc.urn, message: `StorageClass ${rack.storageClassName} binds ${String(sc.props.volumeBindingMode ?? "Immediate")}; local volumes must bind WaitForFirstConsumer so the volume follows the pod's zone and node` };
+        if (sc.props.provisioner !== "local.csi.scylladb.com") yield { urn: sc.urn, message: `StorageClass ${name} (${used}) uses provisioner ${String(sc.props.provisioner ?? "(none)")}; ScyllaDB data belongs on local NVMe: use local.csi.scylladb.com` };
+        if (sc.props.volumeBindingMode !== "WaitForFirstConsumer") yield { urn: sc.urn, message: `StorageClass ${name} (${used}) binds ${String(sc.props.volumeBindingMode ?? "Immediate")}; local volumes must bind WaitForFirstConsumer so each volume follows its pod's zone and node` };
       }
     }
   },
