@@ -109,3 +109,17 @@ describe("cluster and node pool rules", () => {
     ]);
   });
 });
+
+describe("node pool → cluster links", () => {
+  it("fall back to the cluster's name on the same provider when the pool names its cluster with a plain string", () => {
+    const b = awsEnvironment();
+    for (const name of ["prod-use1-system", "prod-use1-scylla-us-east-1a"]) b.find(name).propertyDependencies.clusterName = [];
+    const g = gcpEnvironment();
+    g.find("staging-usc1-system").propertyDependencies.cluster = [];
+    g.edit("staging-usc1-system", (i) => ({ ...i, cluster: "staging-usc1-gke" }));
+    expect(findings(b, systemPoolMultiZone)).toEqual([]);
+    expect(findings(g, systemPoolMultiZone)).toEqual([]);
+    b.edit("prod-use1-system", (i) => ({ ...i, clusterName: "another-cluster" }));
+    expect(findings(b, systemPoolMultiZone).map(([name]) => name)).toEqual(["prod-use1-eks"]);
+  });
+});

@@ -103,4 +103,10 @@ describe("check reports", () => {
     expect(east.map((l) => l.trim().replace(/^n\d+/, "n"))).toEqual(expect.arrayContaining(['n["system pool prod-use1-system (3 zones)"]', 'n[("bucket prod-use1-backups")]']));
     expect(lines.filter((l) => / --> /.test(l))).toHaveLength(9);
   });
+
+  it("docs/policies.md has a row for every policy with its severity", () => {
+    const doc = fs.readFileSync(path.resolve(__dirname, "..", "docs", "policies.md"), "utf8");
+    const rows = [...doc.matchAll(/^\| `([a-z0-9-]+)` \| .+ \| (low|medium|high|critical) \| .+ \|$/gm)].map((m) => [m[1], m[2]]);
+    expect(rows).toEqual(ALL_POLICIES.map((p) => [p.name, p.severity]));
+  });
 });

@@ -92,6 +92,18 @@ function roleOf(labels: Record<string, string>, taints: readonly Taint[]): NodeP
   return labels[LABELS.pool] === "system" ? "system" : "other";
 }
 
+/**
+ * The cluster a node pool belongs to: the one its `clusterName`/`cluster`
+ * argument was computed from, or else the cluster of that name on the same
+ * provider (a plain name is known at preview too).
+ */
+function clusterOfPool(graph: ResourceGraph, pool: GraphResource, prop: "clusterName" | "cluster", type: string): GraphResource | undefined {
+  const linked = graph.linked(pool, prop, type)[0];
+  if (linked) return linked;
+  const name = str(pool.props[prop]);
+  return graph.ofType(type).find((c) => name !== undefined && (c.props.name === name || c.name === name) && c.provider === pool.provider);
+}
+
 export function nodePools(graph: ResourceGraph): NodePoolView[] {
   const eks = graph.ofType(AWS.nodeGroup).map((g): NodePoolView => {
     const zones = distinct(graph.linked(g, "subnetIds", AWS.subnet).map((s) => str(s.props.availabilityZone)));
@@ -101,7 +113,7 @@ export function nodePools(graph: ResourceGraph): NodePoolView[] {
     return {
       resource: g,
       cloud: "aws",
-      cluster: graph.linked(g, "clusterName", T.eksCluster)[0],
+      cluster: clusterOfPool(graph, g, "clusterName", T.eksCluster),
       region: graph.regionOf(g),
       zones,
       labels,
@@ -112,7 +124,7 @@ export function nodePools(graph: ResourceGraph): NodePoolView[] {
     };
   });
   const gke = graph.ofType(GCP.nodePool).map((p): NodePoolView => {
-    const cluster = graph.linked(p, "cluster", T.gkeCluster)[0];
+    const cluster = clusterOfPool(graph, p, "cluster", T.gkeCluster);
     const config = rec(p.props.nodeConfig);
     const labels = stringMap(config.labels);
     const taints = taintsOf(config.taints);

@@ -22,7 +22,7 @@ export function sameCluster(graph: ResourceGraph, a: GraphResource, b: GraphReso
 
 /** Scylla pools in the datacenter's cluster (its region when the cluster is not linked). */
 function poolsFor(dc: DatacenterView, pools: readonly NodePoolView[]): NodePoolView[] {
-  return pools.filter((p) => p.role === "scylla" && (dc.k8sCluster ? p.cluster?.urn === dc.k8sCluster.urn : p.region !== undefined && p.region === dc.region));
+  return pools.filter((p) => p.role === "scylla" && (dc.k8sCluster && p.cluster ? p.cluster.urn === dc.k8sCluster.urn : p.region !== undefined && p.region === dc.region));
 }
 
 export const scyllaRacksDistinctZones = stackRule<{ minRacks: number }>({
