@@ -132,4 +132,15 @@ describe("ScyllaDB rules", () => {
     expect(f[3]![1]).toMatch(/^ConfigMap scylla\/scylla-ha-keyspaces is not JSON \(/);
     expect(f).toHaveLength(4);
   });
+
+  it("leaves Scylla Manager's own backing cluster out of the datacenter rules", () => {
+    const b = awsEnvironment();
+    b.add(
+      "kubernetes:scylla.scylladb.com/v1:ScyllaCluster",
+      "prod-use1-scylla-manager-cluster",
+      { apiVersion: "scylla.scylladb.com/v1", kind: "ScyllaCluster", metadata: { name: "scylla-manager-cluster", namespace: "scylla-manager" }, spec: { version: "2026.1.3", developerMode: true, datacenter: { name: "manager-dc", racks: [{ name: "manager-rack", members: 1 }] } } },
+      { provider: b.ref("prod-use1-k8s") },
+    );
+    for (const rule of [...SCYLLA_RACK_RULES, ...SCYLLA_CLUSTER_RULES]) expect(findings(b, rule)).toEqual([]);
+  });
 });

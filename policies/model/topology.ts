@@ -191,8 +191,14 @@ export interface DatacenterView {
 
 export const SCYLLA_CLUSTER = "kubernetes:scylla.scylladb.com/v1:ScyllaCluster";
 
+/** Scylla Manager's own small backing cluster: not a datacenter of the database. */
+export function isManagerBackingCluster(sc: GraphResource): boolean {
+  const annotations = rec(rec(sc.props.metadata).annotations);
+  return metaOf(sc).namespace === "scylla-manager" || annotations["scylla-operator.scylladb.com/disable-global-scylladb-manager-integration"] === "true";
+}
+
 export function datacenters(graph: ResourceGraph): DatacenterView[] {
-  return graph.ofType(SCYLLA_CLUSTER).map((sc) => {
+  return graph.ofType(SCYLLA_CLUSTER).filter((sc) => !isManagerBackingCluster(sc)).map((sc) => {
     const spec = rec(sc.props.spec);
     const dc = rec(spec.datacenter);
     return {

@@ -88,7 +88,8 @@ export const systemPoolMultiZone = stackRule<{ minZones: number }>({
     for (const pool of pools.filter((p) => p.role === "system")) {
       const name = pool.resource.name;
       if (pool.zones.length < minZones) {
-        yield { urn: pool.resource.urn, message: `system pool ${name} spans ${pool.zones.length} zone(s)${pool.zones.length ? ` (${list([...pool.zones])})` : ""}; it needs at least ${minZones} so operators and webhooks survive a zone loss` };
+        const spans = pool.zones.length ? `spans ${pool.zones.length} zone(s) (${list([...pool.zones])})` : "names no zones (EKS: subnets from aws.ec2.Subnet resources; GKE: nodeLocations)";
+        yield { urn: pool.resource.urn, message: `system pool ${name} ${spans}; it needs at least ${minZones} so operators and webhooks survive a zone loss` };
       }
       if ((pool.minNodesPerZone ?? 0) < 1) {
         yield { urn: pool.resource.urn, message: `system pool ${name} may scale to ${pool.minNodesPerZone ?? 0} node(s) per zone; keep at least 1 node in each zone (EKS minSize ≥ number of zones, GKE ≥ 1 per zone)` };

@@ -4,7 +4,7 @@
  * resources that a destroy or replacement cannot take away.
  */
 import { type ResourceGraph, arr, rec, str, strings } from "../model/graph";
-import { AWS, GCP, SCYLLA_CLUSTER, nodePools } from "../model/topology";
+import { AWS, GCP, datacenters, nodePools } from "../model/topology";
 import type { GraphResource } from "../model/types";
 import { type Finding, list, stackRule } from "../rule";
 
@@ -115,7 +115,7 @@ export const backupBucketReplication = stackRule({
   },
 });
 
-const STATEFUL_TYPES = [AWS.bucket, GCP.bucket, "aws:kms/key:Key", "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/keyRing:KeyRing", SCYLLA_CLUSTER];
+const STATEFUL_TYPES = [AWS.bucket, GCP.bucket, "aws:kms/key:Key", "gcp:kms/cryptoKey:CryptoKey", "gcp:kms/keyRing:KeyRing"];
 
 export const statefulResourcesProtected = stackRule({
   name: "stateful-resources-protected",
@@ -123,7 +123,7 @@ export const statefulResourcesProtected = stackRule({
   severity: "high",
   remediation: "Pass {protect: true, retainOnDelete: true} in the resource options of every bucket, KMS key, ScyllaCluster and Scylla node pool in production.",
   *check(graph): Iterable<Finding> {
-    const subjects = [...graph.ofType(...STATEFUL_TYPES), ...nodePools(graph).filter((p) => p.role === "scylla").map((p) => p.resource)];
+    const subjects = [...graph.ofType(...STATEFUL_TYPES), ...datacenters(graph).map((d) => d.resource), ...nodePools(graph).filter((p) => p.role === "scylla").map((p) => p.resource)];
     for (const r of subjects) {
       // retainOnDelete is `undefined` where the source cannot say (the engine's policy API).
       const missing = [r.protect ? undefined : "protect", r.retainOnDelete === false ? "retainOnDelete" : undefined].filter((x): x is string => !!x);

@@ -1,6 +1,6 @@
 /** ScyllaDB cluster-wide rules: pinned versions, one cluster identity, how DCs join, Raft geometry, keyspace RF. */
 import { type ResourceGraph, arr, num, rec, str } from "../model/graph";
-import { type DatacenterView, SCYLLA_CLUSTER, datacenters, k8sObjects, metaOf } from "../model/topology";
+import { type DatacenterView, datacenters, k8sObjects, metaOf } from "../model/topology";
 import { type Finding, list, stackRule } from "../rule";
 
 const PINNED = /^\d+\.\d+\.\d+([.-][0-9A-Za-z.-]+)?(@sha256:[0-9a-f]{64})?$/;
@@ -141,7 +141,7 @@ export const scyllaKeyspaceRf = stackRule({
   remediation: "Keep each datacenter's replication factor at most its number of zone-pinned racks (exactly equal for tablet keyspaces), or add racks first.",
   *check(graph: ResourceGraph): Iterable<Finding> {
     const dcs = datacenters(graph);
-    if (graph.ofType(SCYLLA_CLUSTER).length === 0) return;
+    if (dcs.length === 0) return;
     const seen = new Set<string>();
     const maps = k8sObjects(graph, "core", "ConfigMap").filter((c) => metaOf(c).name === KEYSPACES_CONFIGMAP.name && metaOf(c).namespace === KEYSPACES_CONFIGMAP.namespace);
     for (const cm of maps) {
