@@ -67,6 +67,7 @@ describe("data-protection and hygiene rules", () => {
   it("no-default-provider flags a custom resource without an explicit provider", () => {
     const b = awsEnvironment();
     b.add("aws:s3/bucket:Bucket", "orphan", {});
+    b.add("pulumi:pulumi:StackReference", "org/scylla-ha-stack/prod", { name: "org/scylla-ha-stack/prod" });
     expect(findings(b, noDefaultProvider)).toEqual([
       ["orphan", "aws:s3/bucket:Bucket orphan uses the default aws provider, whose region and credentials come from whoever runs Pulumi; pass an explicit provider"],
     ]);

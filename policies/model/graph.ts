@@ -126,7 +126,8 @@ export class ResourceGraph {
 
   /** A custom resource that names no provider, or the engine's default one. */
   usesDefaultProvider(r: GraphResource): boolean {
-    if (!r.custom || r.type.startsWith("pulumi:providers:")) return false;
+    // `pulumi:*` types (providers, StackReference) are the engine's own and take no cloud provider.
+    if (!r.custom || r.type.startsWith("pulumi:")) return false;
     if (!r.provider) return true;
     return /^default(_\d+_\d+_\d+.*)?$/.test(this.get(r.provider)?.name ?? r.provider.split("::").pop() ?? "");
   }
