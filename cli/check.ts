@@ -1,0 +1,121 @@
+/**
+ * npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>]
+ *
+ * Runs every policy over the offline synth of a committed environment, or
+ * over any Pulumi stack export. The environment's `policies/<env>.json`
+ * applies unless --policy-config is given; an environment without one gets
+ * production levels. Exit 0: no mandatory violation; 1: at least one;
+ * 2: unusable input (unreadable file, not a stack export, bad config).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { type PackConfig, PolicyConfigError, defaultPackConfig, resolvePackConfig } from "../policies/config";
+import { analyseFailureDomains } from "../policies/failure";
+import { ResourceGraph } from "../policies/model/graph";
+import { StackExportError, fromRecorded, fromStackExport } from "../policies/model/load";
+import { ALL_POLICIES } from "../policies/rules/all";
+import { evaluate } from "../policies/runner";
+import { ConfigError } from "../stacks/validate";
+import { UsageError, parseFlags } from "./args";
+import { synthesize } from "./engine/synthesize";
+import { renderMarkdown } from "./report/markdown";
+import { type CheckReport, type ReportContext, toJson } from "./report/report";
+import { renderSarif } from "./report/sarif";
+import { renderText } from "./report/text";
+
+const USAGE = "usage: npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>]";
+const FORMATS = ["text", "markdown", "json", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+export const POLICIES_DIR = path.resolve(__dirname, "..", "policies");
+
+/** Input the check cannot use; exit 2 with this message. */
+class UnusableInput extends Error {}
+
+export interface CheckOutput {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
+  try {
+    const flags = parseFlags(argv, { stack: { type: "string" }, export: { type: "string" }, format: { type: "string" }, "policy-config": { type: "string" } }, USAGE);
+    if (!flags.stack === !flags.export) throw new UsageError(`give exactly one of --stack or --export\n${USAGE}`);
+    const format = (flags.format ?? "text") as Format;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got ${flags.format})\n${USAGE}`);
+
+    const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
+    const stack = flags.stack ?? graph.stack ?? "unknown";
+    const config = loadPackConfig(flags["policy-config"], stack);
+    const report: CheckReport = {
+      stack,
+      resources: graph.resources.length,
+      violations: evaluate(graph, ALL_POLICIES, config),
+      failureDomains: analyseFailureDomains(graph),
+    };
+    const ctx: ReportContext = { report, graph, policies: ALL_POLICIES, artifact };
+    const stdout = format === "json" ? toJson(report) : format === "sarif" ? renderSarif(ctx) : format === "markdown" ? renderMarkdown(ctx) : renderText(ctx);
+    return { code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, stdout, stderr: "" };
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof UnusableInput || err instanceof ConfigError || err instanceof PolicyConfigError || err instanceof StackExportError) {
+      return { code: 2, stdout: "", stderr: `check: ${err.message}\n` };
+    }
+    throw err;
+  }
+}
+
+async function fromSynth(stack: string): Promise<{ graph: ResourceGraph; artifact: string }> {
+  const artifact = path.join("stacks", `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(path.resolve(__dirname, "..", artifact))) throw new UnusableInput(`no stack config ${artifact} for stack ${stack}`);
+  const result = await synthesize({ stack });
+  return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact };
+}
+
+function fromExportFile(file: string): { graph: ResourceGraph; artifact: string } {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UnusableInput(`cannot read stack export ${file}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UnusableInput(`${file} is not JSON (${(err as Error).message}); expected the output of pulumi stack export`);
+  }
+  try {
+    return { graph: new ResourceGraph(fromStackExport(doc)), artifact: path.relative(process.cwd(), path.resolve(file)) };
+  } catch (err) {
+    if (err instanceof StackExportError) throw new StackExportError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function loadPackConfig(file: string | undefined, stack: string): PackConfig {
+  const chosen = file ?? path.join(POLICIES_DIR, `${stack}.json`);
+  if (!file && !fs.existsSync(chosen)) return defaultPackConfig(ALL_POLICIES);
+  let doc: unknown;
+  try {
+    doc = JSON.parse(fs.readFileSync(chosen, "utf8"));
+  } catch (err) {
+    throw new PolicyConfigError(`cannot use policy config ${chosen}: ${(err as Error).message}`);
+  }
+  return resolvePackConfig(doc, ALL_POLICIES, chosen);
+}
+
+if (require.main === module) {
+  runCheck(process.argv.slice(2)).then(
+    ({ code, stdout, stderr }) => {
+      process.stdout.write(stdout);
+      process.stderr.write(stderr);
+      process.exitCode = code;
+      // The Pulumi runtime may hold handles open after a synth; the result is written, so leave.
+      process.stdout.write("", () => process.exit(code));
+    },
+    (err) => {
+      process.stderr.write(`check failed: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(2);
+    },
+  );
+}

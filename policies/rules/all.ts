@@ -1,0 +1,21 @@
+/** Every rule of the pack, in report order. Policies are plain objects: importing this starts nothing. */
+import type { ScyllaPolicy } from "../rule";
+import { CLUSTER_RULES } from "./clusters";
+import { DATA_RULES } from "./data-protection";
+import { HYGIENE_RULES } from "./hygiene";
+import { MANAGEMENT_RULES } from "./management";
+import { NETWORK_RULES } from "./network";
+import { NODE_POOL_RULES } from "./node-pools";
+import { SCYLLA_RACK_RULES } from "./scylla";
+import { SCYLLA_CLUSTER_RULES } from "./scylla-cluster";
+
+export const ALL_POLICIES: readonly ScyllaPolicy[] = [
+  ...NETWORK_RULES,
+  ...CLUSTER_RULES,
+  ...NODE_POOL_RULES,
+  ...SCYLLA_RACK_RULES,
+  ...SCYLLA_CLUSTER_RULES,
+  ...MANAGEMENT_RULES,
+  ...DATA_RULES,
+  ...HYGIENE_RULES,
+];
