@@ -8,6 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsNetworkPlan, EnvironmentPlan, RegionPlan } from "../plan";
 import { CLUSTER_ROLE_POLICIES, NODE_ROLE_POLICIES, clusterEncryptionPolicy, managedPolicyArn, serviceTrustPolicy } from "./iam-policies";
+import { statefulOptions } from "../tags";
 
 /** Every control-plane log type EKS can ship to CloudWatch. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -60,7 +61,8 @@ export class EksCluster extends pulumi.ComponentResource {
         enableKeyRotation: true,
         deletionWindowInDays: 30,
       },
-      child,
+      // Losing this key makes every Kubernetes Secret of the cluster unreadable.
+      { ...child, ...statefulOptions(plan) },
     );
     new aws.kms.Alias(`${name}-secrets-alias`, { name: `alias/${region.clusterName}-eks-secrets`, targetKeyId: this.secretsKey.keyId }, child);
 

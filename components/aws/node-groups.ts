@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan, RackPlan, RegionPlan } from "../plan";
 import { al2023AmiType, ec2Architecture } from "./ami";
 import { encodeUserData, renderUserData, scyllaNodeConfig } from "./user-data";
+import { statefulOptions } from "../tags";
 
 /** Node labels and taint the Scylla Operator's placement and the policies key on. */
 export const SCYLLA_NODE_LABEL = { key: "scylla.scylladb.com/node-type", value: "scylla" } as const;
@@ -145,7 +146,7 @@ export class EksNodeGroups extends pulumi.ComponentResource {
         taints: [{ ...SCYLLA_TAINT }],
         tags: { Name: `${region.clusterName}-${pool.poolName}` },
       },
-      { ...child, dependsOn, protect: plan.protectState },
+      { ...child, dependsOn, ...statefulOptions(plan) },
     );
   }
 }

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan, GcpNetworkPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
 import { GKE_MAX_PODS_PER_NODE, NODE_OAUTH_SCOPES, POD_RANGE_NAME, SERVICE_RANGE_NAME, gkeServiceAgent, nodeServiceAccountId } from "./gke-settings";
+import { statefulOptions } from "../tags";
 
 export interface GkeClusterArgs {
   /** The environment plan (tier, Kubernetes version). */
@@ -42,7 +43,7 @@ export class GkeCluster extends pulumi.ComponentResource {
     super("scylla-ha:gcp:GkeCluster", name, {}, opts);
     const { plan, region, network } = args;
     const child = { parent: this };
-    const stateful = { parent: this, protect: plan.protectState };
+    const stateful = { parent: this, ...statefulOptions(plan) };
 
     this.nodeServiceAccount = new gcp.serviceaccount.Account(
       `${name}-nodes`,

@@ -8,6 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan, RackPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
 import { NODE_IMAGE_TYPE, NODE_OAUTH_SCOPES, SCYLLA_NODE_LABELS, SCYLLA_TAINT, SYSTEM_NODE_LABELS, nodeTag, scyllaTag } from "./gke-settings";
+import { statefulOptions } from "../tags";
 
 export interface GkeNodePoolsArgs {
   /** The environment plan (for labels and protection). */
@@ -94,7 +95,7 @@ export class GkeNodePools extends pulumi.ComponentResource {
         upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
       },
       // Deleting a pool deletes the rack's data; production must unprotect first.
-      { parent: this, protect: plan.protectState },
+      { parent: this, ...statefulOptions(plan) },
     );
   }
 }

@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ScyllaComponentArgs, childOptions } from "./args";
+import { statefulOptions } from "../tags";
 import {
   AGENT_CONFIG_NAME,
   IMMUTABLE_SCYLLA_CLUSTER_FIELDS,
@@ -102,7 +103,7 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
           // The webhook forbids changing these in place. Marking them replace-only makes a
           // change show up as a replacement in preview; `protect` (production) then refuses it.
           replaceOnChanges: [...IMMUTABLE_SCYLLA_CLUSTER_FIELDS],
-          protect,
+          ...statefulOptions(plan),
         },
       );
     }
