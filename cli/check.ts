@@ -1,10 +1,12 @@
 /**
- * npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>]
+ * npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>] [--crds <dir>]
  *
  * Runs every policy over the offline synth of a committed environment, or
  * over any Pulumi stack export. The environment's `policies/<env>.json`
  * applies unless --policy-config is given; an environment without one gets
- * production levels. Exit 0: no mandatory violation; 1: at least one;
+ * production levels. With --crds, every Kubernetes object must also validate
+ * against the CRDs in that directory (a mandatory violation per object and
+ * JSON path that does not). Exit 0: no mandatory violation; 1: at least one;
  * 2: unusable input (unreadable file, not a stack export, bad config).
  */
 import * as fs from "node:fs";
@@ -14,16 +16,20 @@ import { analyseFailureDomains } from "../policies/failure";
 import { ResourceGraph } from "../policies/model/graph";
 import { StackExportError, fromRecorded, fromStackExport } from "../policies/model/load";
 import { ALL_POLICIES } from "../policies/rules/all";
+import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
 import { ConfigError } from "../stacks/validate";
 import { UsageError, parseFlags } from "./args";
 import { synthesize } from "./engine/synthesize";
+import { CrdLoadError, loadCrdCatalog } from "./validate/crds";
+import { manifestSchemaRule } from "./validate/schema-rule";
 import { renderMarkdown } from "./report/markdown";
 import { type CheckReport, type ReportContext, toJson } from "./report/report";
 import { renderSarif } from "./report/sarif";
 import { renderText } from "./report/text";
 
-const USAGE = "usage: npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>]";
+const USAGE =
+  "usage: npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>] [--crds <dir>]";
 const FORMATS = ["text", "markdown", "json", "sarif"] as const;
 type Format = (typeof FORMATS)[number];
 export const POLICIES_DIR = path.resolve(__dirname, "..", "policies");
@@ -39,7 +45,11 @@ export interface CheckOutput {
 
 export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
   try {
-    const flags = parseFlags(argv, { stack: { type: "string" }, export: { type: "string" }, format: { type: "string" }, "policy-config": { type: "string" } }, USAGE);
+    const flags = parseFlags(
+      argv,
+      { stack: { type: "string" }, export: { type: "string" }, format: { type: "string" }, "policy-config": { type: "string" }, crds: { type: "string" } },
+      USAGE,
+    );
     if (!flags.stack === !flags.export) throw new UsageError(`give exactly one of --stack or --export\n${USAGE}`);
     const format = (flags.format ?? "text") as Format;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got ${flags.format})\n${USAGE}`);
@@ -47,13 +57,14 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
     const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
     const stack = flags.stack ?? graph.stack ?? "unknown";
     const config = loadPackConfig(flags["policy-config"], stack);
+    const policies = flags.crds ? [...ALL_POLICIES, schemaRule(flags.crds)] : ALL_POLICIES;
     const report: CheckReport = {
       stack,
       resources: graph.resources.length,
-      violations: evaluate(graph, ALL_POLICIES, config),
+      violations: evaluate(graph, policies, config),
       failureDomains: analyseFailureDomains(graph),
     };
-    const ctx: ReportContext = { report, graph, policies: ALL_POLICIES, artifact };
+    const ctx: ReportContext = { report, graph, policies, artifact };
     const stdout = format === "json" ? toJson(report) : format === "sarif" ? renderSarif(ctx) : format === "markdown" ? renderMarkdown(ctx) : renderText(ctx);
     return { code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, stdout, stderr: "" };
   } catch (err) {
@@ -88,6 +99,17 @@ function fromExportFile(file: string): { graph: ResourceGraph; artifact: string 
     return { graph: new ResourceGraph(fromStackExport(doc)), artifact: path.relative(process.cwd(), path.resolve(file)) };
   } catch (err) {
     if (err instanceof StackExportError) throw new StackExportError(`${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function schemaRule(dir: string): ScyllaPolicy {
+  try {
+    const catalog = loadCrdCatalog(dir);
+    if (catalog.entries.size === 0) throw new UnusableInput(`--crds ${dir}: no CustomResourceDefinition found there; point it at a directory of CRD YAML`);
+    return manifestSchemaRule(catalog, dir);
+  } catch (err) {
+    if (err instanceof CrdLoadError) throw new UnusableInput(`--crds ${dir}: ${err.message}`);
     throw err;
   }
 }
