@@ -7,7 +7,8 @@ import { Environment } from "../components/environment";
 import { type EnvironmentPlan, planEnvironment } from "../components/plan";
 import { AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY, environmentFromFlatConfig } from "./config";
 import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
-import { ConfigError } from "./validate";
+import { AGENT_TOKEN_MISSING } from "../components/scylla";
+import { type ConfigIssue, ConfigError } from "./validate";
 
 export interface ProgramResult {
   readonly plan: EnvironmentPlan;
@@ -26,11 +27,19 @@ export async function program(): Promise<ProgramResult> {
   // Secrets stay out of the (plain, printable) config and plan.
   const secrets = new pulumi.Config();
   const agentAuthToken = secrets.getSecret(AGENT_AUTH_TOKEN_KEY);
-  const cqlAdminPassword = secrets.getSecret(CQL_ADMIN_PASSWORD_KEY) ?? missingCqlPassword(plan);
+  const cqlAdminPassword = secrets.getSecret(CQL_ADMIN_PASSWORD_KEY);
+  const missing = missingSecrets(plan, { agentAuthToken, cqlAdminPassword });
+  if (missing.length > 0) {
+    // A deployment stops before any resource is touched; a preview (and the offline synth)
+    // warns and goes on, since the rendered objects have the same shape.
+    if (!pulumi.runtime.isDryRun()) throw new ConfigError(missing, "secret config");
+    for (const issue of missing) pulumi.log.warn(`${issue.path}: ${issue.message}`);
+  }
   const environment = new Environment(plan.environment, {
     plan,
     ...(agentAuthToken ? { agentAuthToken } : {}),
-    ...(cqlAdminPassword ? { cqlAdminPassword } : {}),
+    // At preview without the secret, the Jobs render with a stand-in so their shape can be reviewed.
+    ...(plan.regions.some((r) => r.holdsReplicas) ? { cqlAdminPassword: cqlAdminPassword ?? pulumi.secret("preview-stand-in") } : {}),
   });
   return {
     plan,
@@ -47,16 +56,16 @@ export const CQL_PASSWORD_MISSING =
   "the replication Jobs run as the CQL superuser: set its password with " +
   "`pulumi config set --secret scylla-ha-stack:cqlAdminPassword <password>` (a new cluster's superuser is cassandra/cassandra until you change it)";
 
-/**
- * Without the CQL password no replication Job can run: a deployment stops
- * before any resource is touched; a preview (and the offline synth) warns and
- * renders the Jobs with a stand-in so their shape can still be reviewed.
- */
-function missingCqlPassword(plan: EnvironmentPlan): pulumi.Output<string> | undefined {
-  if (!plan.regions.some((r) => r.holdsReplicas)) return undefined;
-  if (!pulumi.runtime.isDryRun()) throw new ConfigError([{ path: CQL_ADMIN_PASSWORD_KEY, message: CQL_PASSWORD_MISSING }], "secret config");
-  pulumi.log.warn(CQL_PASSWORD_MISSING);
-  return pulumi.secret("preview-stand-in");
+/** Secrets the plan needs that config does not hold, as config issues naming the key and how to set it. */
+export function missingSecrets(plan: EnvironmentPlan, secrets: { agentAuthToken?: unknown; cqlAdminPassword?: unknown }): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (secrets.agentAuthToken === undefined && plan.regions.filter((r) => r.hasDatacenter).length > 1) {
+    issues.push({ path: AGENT_AUTH_TOKEN_KEY, message: AGENT_TOKEN_MISSING });
+  }
+  if (secrets.cqlAdminPassword === undefined && plan.regions.some((r) => r.holdsReplicas)) {
+    issues.push({ path: CQL_ADMIN_PASSWORD_KEY, message: CQL_PASSWORD_MISSING });
+  }
+  return issues;
 }
 
 /**

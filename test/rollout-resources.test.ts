@@ -127,4 +127,10 @@ describe("secrets a deployment needs", () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["cqlAdminPassword"]);
   });
+
+  it("names every missing secret of a multi-DC deployment at once", async () => {
+    const error = await synthesize({ stack: "prod", strict: true, preview: false, config: flatten(environment(threeAwsRegions())) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["agentAuthToken", "cqlAdminPassword"]);
+  });
 });
