@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as aws from "@pulumi/aws";
 import { toStackExport } from "../cli/engine/export";
+import { manifestsByRegion, toYamlDocuments } from "../cli/engine/manifests";
 import { MockEngine } from "../cli/engine/mock-engine";
 import { committedStacks } from "../stacks/config";
 import { ConfigError } from "../stacks/validate";
@@ -125,5 +126,14 @@ describe("strict harness", () => {
     expect(zones.names).toEqual(["us-west-2a", "us-west-2b", "us-west-2c", "us-west-2d"]);
     await expect(aws.ec2.getVpc({}, { provider: west })).rejects.toBeDefined();
     await expect(rec.settle()).rejects.toThrow("no fixture for invoke aws:ec2/getVpc:getVpc");
+  });
+});
+
+describe("manifests", () => {
+  it("show values computed at deploy time as a readable marker, not the engine's sentinel", async () => {
+    const result = await synthStack("prod");
+    const yaml = toYamlDocuments(manifestsByRegion(result.resources, result.plan).get("usw2")!);
+    expect(yaml).not.toContain("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    expect(yaml).toMatch(/externalSeeds:\n\s+- <computed at deploy>\n\s+- <computed at deploy>/);
   });
 });

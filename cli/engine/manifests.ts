@@ -4,7 +4,7 @@
  */
 import { stringify } from "yaml";
 import type { EnvironmentPlan } from "../../components/plan";
-import type { RecordedResource } from "./recorded";
+import { type RecordedResource, UNKNOWN } from "./recorded";
 
 const KUBERNETES_OBJECT = /^kubernetes:([a-z0-9.-]+\/)?[a-zA-Z0-9]+:[A-Za-z0-9]+$/;
 
@@ -35,6 +35,16 @@ export function manifestsByRegion(resources: readonly RecordedResource[], plan: 
   return out;
 }
 
+/** How a value the cloud computes at deploy time (unknown at preview) reads in a manifest. */
+export const COMPUTED_AT_DEPLOY = "<computed at deploy>";
+
 export function toYamlDocuments(objects: readonly ManifestObject[]): string {
-  return objects.map((o) => stringify(o, { lineWidth: 0 })).join("---\n");
+  return objects.map((o) => stringify(readable(o), { lineWidth: 0 })).join("---\n");
+}
+
+function readable(value: unknown): unknown {
+  if (value === UNKNOWN) return COMPUTED_AT_DEPLOY;
+  if (Array.isArray(value)) return value.map(readable);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readable(v)]));
+  return value;
 }
