@@ -14,7 +14,9 @@ function problems(raw: unknown): string[] {
   return [];
 }
 
-const [use1, usw2, euw1] = threeAwsRegions();
+const [ringUse1, usw2, euw1] = threeAwsRegions();
+/** use1 also stands alone below, so it names its replica region as a single-region environment must. */
+const use1 = { ...ringUse1, replicaRegion: "us-west-2" };
 
 describe("environment config", () => {
   it("accepts a minimal environment and names every default", () => {
@@ -27,7 +29,13 @@ describe("environment config", () => {
       keyspaces: [{ name: "app", replicationFactor: 3, tablets: false, replication: {} }],
     });
     expect(config.regions[0]).toMatchObject({ phase: "serving", natGateways: "perZone", publicAccessCidrs: [], system: { nodesPerZone: 1 } });
-    expect(config.backups).toEqual({ schedule: "0 2 * * *", retention: 7 });
+    expect(config.backups).toEqual({
+      schedule: "0 2 * * *",
+      retention: 7,
+      bucketPrefix: "scylla-ha",
+      rateLimitMiBps: 100,
+      noncurrentVersionDays: 30,
+    });
     expect(config.monitoring).toEqual({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" });
   });
 
