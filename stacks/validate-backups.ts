@@ -12,7 +12,6 @@ import {
   parseLocation,
   replicaRegionOf,
 } from "../components/plan/backups";
-import { managerRegionOf } from "../components/plan/plan";
 import type { EnvironmentConfig, RegionConfig } from "./schema";
 import type { ConfigIssue } from "./validate";
 
@@ -172,11 +171,8 @@ function restoreIssues(config: EnvironmentConfig, region: RegionConfig, i: numbe
     });
   }
 
-  // The restore Jobs drive Scylla Manager; its region is where they run and what they can reach.
-  const manager = config.regions.every((r) => r.phase === "lost") ? undefined : managerRegionOf(config);
-  if (manager !== undefined && manager !== region.key) {
-    issues.push({ path: "manager.region", message: `must be ${region.key}, the region being restored: the restore runs through Scylla Manager next to it`, value: manager });
-  }
+  // With no other live DC, Scylla Manager (which needs a region with a datacenter) is in this
+  // region, which is where the restore Jobs run.
   const live = config.regions.filter((o) => o !== region && LIVE_PHASES.has(o.phase)).map(datacenterOf);
   if (live.length > 0) {
     issues.push({
