@@ -63,6 +63,10 @@ describe("restore Jobs", () => {
         { name: "CQL_PASSWORD", valueFrom: { secretKeyRef: { name: "scylla-ha-restore-cql", key: "password", optional: true } } },
       ]);
     }
+    // Manager gets CQL credentials (#1896): the Secret's, or the fresh cluster's default superuser.
+    expect(sctoolRestoreScript("--restore-schema").split("\n")[2]).toBe(
+      'sctool cluster update --cluster "$CLUSTER" --username "${CQL_USERNAME:-cassandra}" --password "${CQL_PASSWORD:-cassandra}"',
+    );
     expect(sctoolRestoreScript("--restore-schema")).toContain('task=$(sctool restore --cluster "$CLUSTER" --location "$LOCATION" --snapshot-tag "$SNAPSHOT_TAG" --restore-schema)');
   });
 
