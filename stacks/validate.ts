@@ -337,9 +337,10 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+// Day of week is 0–6: Manager parses schedules with robfig/cron v3, which rejects 7 (Sunday in some crons).
+const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
 
-/** A standard 5-field cron expression (the form Scylla Manager schedules accept). */
+/** A standard 5-field numeric cron expression, a subset of what Scylla Manager accepts. */
 export function isCron(expression: string): boolean {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return false;

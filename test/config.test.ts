@@ -381,6 +381,8 @@ describe("environment config", () => {
     ["*/15 * * * *", true],
     ["0 2 * * 1-5", true],
     ["0 2,14 1 * *", true],
+    ["0 4 * * 0", true],
+    ["0 4 * * 7", false],
     ["60 2 * * *", false],
     ["0 24 * * *", false],
     ["0 2 * *", false],
