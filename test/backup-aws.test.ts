@@ -165,6 +165,8 @@ describe("every DC's backups exist in two regions", () => {
       const rule = (config.inputs.rules as Array<Record<string, unknown>>)[0]!;
       expect(rule).toMatchObject({
         status: "Enabled",
+        priority: 1,
+        filter: { prefix: "" },
         deleteMarkerReplication: { status: "Enabled" },
         sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
         destination: { bucket: `arn:aws:s3:::${String(destination[0]!.inputs.bucket)}`, storageClass: "STANDARD", metrics: { status: "Enabled" } },

@@ -64,6 +64,8 @@ export class AwsBackupReplication extends pulumi.ComponentResource {
         rules: [
           {
             id: `to-${destination.region}`,
+            // A rule with a filter (the V2 schema, which delete-marker replication needs) must carry a priority.
+            priority: 1,
             status: "Enabled",
             filter: { prefix: "" },
             deleteMarkerReplication: { status: "Enabled" },
