@@ -16,4 +16,23 @@ export interface ClusterHandle {
   readonly provider: k8s.Provider;
   /** Node pools and add-ons that in-cluster workloads must wait for. */
   readonly dependsOn: readonly pulumi.Resource[];
+  /**
+   * The cloud identity of the region's ScyllaDB pods, for the Manager agent's
+   * backups. Bucket names are plan data (`region.backup`); this carries what
+   * only the cloud layer knows.
+   * @default - none: the agents get no workload identity (test clusters).
+   */
+  readonly backupIdentity?: BackupIdentity;
+}
+
+export interface BackupIdentity {
+  /**
+   * Annotations for the ScyllaCluster's `metadata.annotations`; the operator
+   * copies them onto the `<cluster>-member` ServiceAccount the pods run as
+   * (scylladb/scylla-operator#1697): `eks.amazonaws.com/role-arn` (IRSA) or
+   * `iam.gke.io/gcp-service-account` (GKE Workload Identity). Known at preview.
+   */
+  readonly annotations: Readonly<Record<string, pulumi.Input<string>>>;
+  /** The identity's grants on the environment's buckets, which a backup needs in place. */
+  readonly dependsOn: readonly pulumi.Resource[];
 }

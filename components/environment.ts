@@ -4,7 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { AwsRegion } from "./aws/aws-region";
+import { wireAwsBackups } from "./aws/backups";
 import { peerAwsRegions } from "./aws/peering";
+import { wireGcpBackups } from "./gcp/backups";
 import { GcpNetwork } from "./gcp/gcp-network";
 import { GcpRegion } from "./gcp/gcp-region";
 import type { ClusterHandle } from "./cluster";
@@ -56,9 +58,17 @@ export class Environment extends pulumi.ComponentResource {
       plan.regions.map((r) => regions[r.key]).filter((r): r is AwsRegion => r instanceof AwsRegion),
       this,
     );
+    // Backup replication and agent identities span every bucket of the environment, so they come after all regions.
+    const backupIdentities = new Map([
+      ...wireAwsBackups(plan, Object.values(regions).filter((r): r is AwsRegion => r instanceof AwsRegion), this),
+      ...wireGcpBackups(plan, new Map(Object.entries(regions).filter((e): e is [string, GcpRegion] => e[1] instanceof GcpRegion))),
+    ]);
     // Regions appear here as soon as their cloud part provides a cluster.
     const clusters = new Map<string, ClusterHandle>();
-    for (const [key, r] of Object.entries(regions)) if (r.cluster) clusters.set(key, r.cluster);
+    for (const [key, r] of Object.entries(regions)) {
+      const backupIdentity = backupIdentities.get(key);
+      if (r.cluster) clusters.set(key, backupIdentity ? { ...r.cluster, backupIdentity } : r.cluster);
+    }
     this.scylla = buildScyllaLayer(
       {
         plan,

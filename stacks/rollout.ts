@@ -63,6 +63,14 @@ export function rolloutIssues(previous: RolloutState | undefined, config: Enviro
     }
     const { phase: from } = before;
     const to = region.phase;
+    // A restore writes the backup's schema and SSTables into the DC; a DC that
+    // already held one has data (or dead nodes) a restore would collide with.
+    if (region.restore && holdsDatacenter(from)) {
+      issues.push({
+        path: `regions[${i}].restore`,
+        message: `cannot restore into ${region.key}: its last update already ran datacenter "${before.datacenter}" (phase ${from}); a restore only fills a datacenter brought up empty in the same update (from phase infrastructure). Remove restore, or roll the region back to infrastructure first (docs/runbooks/restore.md)`,
+      });
+    }
     if (holdsDatacenter(to) && !holdsDatacenter(from) && from !== "lost") added.push(datacenter);
     if (holdsDatacenter(from) && !holdsDatacenter(to) && to !== "lost") removed.push(before.datacenter);
 

@@ -14,6 +14,8 @@ export const SUPPORTED_KUBERNETES_VERSIONS = ["1.33", "1.34", "1.35", "1.36"] as
 export const DEFAULT_SCYLLA_VERSION = "2026.1.3";
 /** Manager and agent version pinned by Operator v1.21.1. */
 export const DEFAULT_MANAGER_AGENT_VERSION = "3.10.1";
+/** First part of every backup bucket name. */
+export const DEFAULT_BUCKET_PREFIX = "scylla-ha";
 
 export const TIERS = ["production", "staging", "development"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -110,6 +112,37 @@ const regionCommon = {
    */
   phase: z.enum(PHASES).default("serving"),
   system: systemPool,
+  /**
+   * Region that holds the second copy of this region's backups: on AWS the
+   * bucket this region's bucket replicates to (that region's own backup bucket,
+   * or a bucket-only region when no region of the environment is there); on GCP
+   * the second location of this region's dual-region bucket. Same cloud, never
+   * the region itself.
+   * @default - the next region of the environment in plan order (a ring), skipping lost
+   * regions and, on GCP, regions outside this region's multi-region; a single-region
+   * environment has none and must name one.
+   */
+  replicaRegion: z.string().min(1).optional(),
+  /**
+   * Restore mode: bring this region's datacenter up empty and restore it from a
+   * Scylla Manager backup (schema, rolling restart, tables) with Kubernetes Jobs
+   * next to Manager. Only in the update that creates the datacenter
+   * (docs/runbooks/restore.md).
+   * @default - no restore: the datacenter joins and streams, or starts empty.
+   */
+  restore: z
+    .strictObject({
+      /** Manager location of the backup, `[<dc>:]<s3|gcs>:<bucket>`; the bucket is one of the environment's backup buckets. */
+      location: z.string().min(1),
+      /** Snapshot tag from `sctool backup list`, e.g. `sm_20260102030405UTC`. */
+      snapshotTag: z.string().regex(/^sm_\d{14}UTC$/, "must be a Manager snapshot tag like sm_20260102030405UTC"),
+      /**
+       * Datacenter the snapshot was taken from; keyspace replication in the restored schema names it.
+       * @default - the datacenter named in `location`; one of the two is required.
+       */
+      sourceDatacenter: label("datacenter name").optional(),
+    })
+    .optional(),
 };
 
 const awsRegion = z.strictObject({
@@ -216,8 +249,62 @@ export const environmentSchema = z.strictObject({
        * @default 7
        */
       retention: z.number().int().min(1).max(1000).default(7),
+      /**
+       * First part of every backup bucket name (`<prefix>-<env>-<region>-backup`).
+       * S3 and GCS bucket names are global across all customers: pick one your organisation owns.
+       * @default "scylla-ha"
+       */
+      bucketPrefix: label("bucket name prefix").max(20).default(DEFAULT_BUCKET_PREFIX),
+      /**
+       * Upload rate limit per node, in MiB/s (Manager's `rateLimit`).
+       * @default 100
+       */
+      rateLimitMiBps: z.number().int().min(1).max(10000).default(100),
+      /**
+       * Nodes uploading at once in each DC (Manager's `uploadParallel`).
+       * @default - every node of a DC at once (Manager's default).
+       */
+      uploadParallel: z.number().int().min(1).max(1000).optional(),
+      /**
+       * Days a replaced or deleted object version is kept before it expires
+       * (the window in which a purged or overwritten backup can still be recovered).
+       * @default 30
+       */
+      noncurrentVersionDays: z.number().int().min(1).max(3650).default(30),
+      /**
+       * Move backup objects to a colder storage class after some days. Only
+       * classes that read back instantly are allowed: Manager reads objects directly.
+       * @default - no transition.
+       */
+      transition: z
+        .strictObject({
+          /** Days after upload. */
+          days: z.number().int().min(1).max(3650),
+          /** AWS: STANDARD_IA | GLACIER_IR; GCP: NEARLINE | COLDLINE | ARCHIVE. */
+          storageClass: z.string(),
+        })
+        .optional(),
+      /**
+       * S3 Object Lock on every backup bucket (AWS only): object versions
+       * cannot be deleted or overwritten before `days`, even by an
+       * administrator in COMPLIANCE mode. Enabling it on an existing bucket
+       * replaces the bucket.
+       * @default - no Object Lock.
+       */
+      objectLock: z
+        .strictObject({
+          mode: z.enum(["GOVERNANCE", "COMPLIANCE"]),
+          days: z.number().int().min(1).max(3650),
+        })
+        .optional(),
     })
-    .default({ schedule: "0 2 * * *", retention: 7 }),
+    .default({
+      schedule: "0 2 * * *",
+      retention: 7,
+      bucketPrefix: DEFAULT_BUCKET_PREFIX,
+      rateLimitMiBps: 100,
+      noncurrentVersionDays: 30,
+    }),
   monitoring: z
     .strictObject({
       /** @default true */
@@ -237,3 +324,5 @@ export type RegionConfig = EnvironmentConfig["regions"][number];
 export type AwsRegionConfig = Extract<RegionConfig, { cloud: "aws" }>;
 export type GcpRegionConfig = Extract<RegionConfig, { cloud: "gcp" }>;
 export type KeyspaceConfig = EnvironmentConfig["scylla"]["keyspaces"][number];
+export type BackupsConfig = EnvironmentConfig["backups"];
+export type RestoreConfig = NonNullable<RegionConfig["restore"]>;

@@ -9,6 +9,7 @@ import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/c
 import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
 import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
+import { backupIssues, isRegionName } from "./validate-backups";
 
 export interface ConfigIssue {
   /** Field path, e.g. `regions[1].cidr`. */
@@ -90,11 +91,6 @@ function boundMessage(word: string, bound: number | bigint, origin: string): str
   return `must be ${word} ${bound}`;
 }
 
-const CLOUD_REGION: Record<RegionConfig["cloud"], RegExp> = {
-  aws: /^[a-z]{2}(-gov)?-[a-z]+-\d$/,
-  gcp: /^[a-z]+-[a-z]+\d+$/,
-};
-
 /** Zones must be `<region><letter>` on AWS and `<region>-<letter>` on GCP. */
 export function zoneBelongsTo(cloud: RegionConfig["cloud"], region: string, zone: string): boolean {
   const suffix = zone.slice(region.length);
@@ -158,7 +154,7 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
         value: region.cloud,
       });
     }
-    if (!CLOUD_REGION[region.cloud].test(region.region)) {
+    if (!isRegionName(region.cloud, region.region)) {
       const example = region.cloud === "aws" ? "us-east-1" : "us-central1";
       issues.push({ path: at("region"), message: `is not a ${region.cloud} region name like ${example}`, value: region.region });
     }
@@ -302,6 +298,7 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   if (!isCron(config.backups.schedule)) {
     issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
   }
+  issues.push(...backupIssues(config));
   return issues;
 }
 
@@ -340,9 +337,10 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
 }
 
 const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 7]];
+// Day of week is 0–6: Manager parses schedules with robfig/cron v3, which rejects 7 (Sunday in some crons).
+const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
 
-/** A standard 5-field cron expression (the form Scylla Manager schedules accept). */
+/** A standard 5-field numeric cron expression, a subset of what Scylla Manager accepts. */
 export function isCron(expression: string): boolean {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5) return false;

@@ -30,19 +30,46 @@ function perRegion(zones: number, nats: number): Record<string, number> {
     "aws:eks/cluster:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": zones + 1,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
-    "aws:iam/role:Role": 4,
-    "aws:iam/rolePolicy:RolePolicy": 2,
+    // cluster, node, EBS CSI and VPC flow logs; backup replication; the Manager agent (IRSA).
+    "aws:iam/role:Role": 6,
+    "aws:iam/rolePolicy:RolePolicy": 4,
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 6,
-    "aws:kms/alias:Alias": 1,
-    "aws:kms/key:Key": 1,
+    // EKS secrets and the backup bucket, each with an alias.
+    "aws:kms/alias:Alias": 2,
+    "aws:kms/key:Key": 2,
+    ...backupBucket(1),
+    "aws:s3/bucketReplicationConfig:BucketReplicationConfig": 1,
     "pulumi:providers:aws": 1,
     "pulumi:providers:kubernetes": 1,
+    "scylla-ha:aws:AgentIdentity": 1,
+    "scylla-ha:aws:BackupReplication": 1,
     "scylla-ha:aws:EksAddons": 2,
     "scylla-ha:aws:EksCluster": 1,
     "scylla-ha:aws:Network": 1,
     "scylla-ha:aws:NodeGroups": 1,
     "scylla-ha:aws:Region": 1,
   };
+}
+
+/** A hardened backup bucket: the bucket, its key, and each setting as its own resource. */
+function backupBucket(n: number): Record<string, number> {
+  return {
+    "aws:s3/bucket:Bucket": n,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": n,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": n,
+    "aws:s3/bucketPolicy:BucketPolicy": n,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": n,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": n,
+    "aws:s3/bucketVersioning:BucketVersioning": n,
+    "scylla-ha:aws:BackupBucket": n,
+  };
+}
+
+/** Adds counts, type by type. */
+function plus(...parts: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of parts) for (const [k, v] of Object.entries(part)) out[k] = (out[k] ?? 0) + v;
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function times(counts: Record<string, number>, n: number): Record<string, number> {
@@ -68,18 +95,24 @@ describe("resource counts", () => {
       "scylla-ha:aws:Peering": 3,
       "scylla-ha:index:Environment": 1,
     });
-    expect(cloudSide(prod.resources)).toHaveLength(294);
+    expect(cloudSide(prod.resources)).toHaveLength(345);
   });
 
-  it("dev: one region of three zones with a single NAT and nothing cross-region", () => {
-    expect(countByType(cloudSide(dev.resources))).toEqual({
-      ...perRegion(3, 1),
-      "aws:ec2/route:Route": 4,
-      "pulumi:pulumi:Stack": 1,
-      "pulumi:pulumi:StackReference": 1,
-      "scylla-ha:index:Environment": 1,
-    });
-    expect(cloudSide(dev.resources)).toHaveLength(69);
+  it("dev: one region of three zones with a single NAT, and a bucket-only region for the backup replica", () => {
+    expect(countByType(cloudSide(dev.resources))).toEqual(
+      plus(perRegion(3, 1), backupBucket(1), {
+        "aws:ec2/route:Route": 4,
+        // The replica region's own key (and alias) and explicit provider.
+        "aws:kms/alias:Alias": 1,
+        "aws:kms/key:Key": 1,
+        "pulumi:providers:aws": 1,
+        "pulumi:pulumi:Stack": 1,
+        "pulumi:pulumi:StackReference": 1,
+        "scylla-ha:aws:BackupReplicaRegion": 1,
+        "scylla-ha:index:Environment": 1,
+      }),
+    );
+    expect(cloudSide(dev.resources)).toHaveLength(98);
   });
 
   it("gives every resource a logical name no other type uses, so no two ids collide", () => {
@@ -92,11 +125,16 @@ describe("resource counts", () => {
 });
 
 describe("explicit providers", () => {
-  /** The region a resource must be in: its AwsRegion's, or for peering children the side its name names. */
+  /**
+   * The region a resource must be in: its AwsRegion's, its bucket-only replica region's, or for
+   * peering children the side its name names.
+   */
   function expectedRegion(result: SynthResult, r: RecordedResource): string {
     const owner = ancestorOfType(result.resources, r, "scylla-ha:aws:Region");
     const byName = (name: string) => result.plan.regions.find((p) => p.name === name)!.region;
     if (owner) return byName(owner.name);
+    const replica = ancestorOfType(result.resources, r, "scylla-ha:aws:BackupReplicaRegion");
+    if (replica) return result.plan.backups.replicaOnlyRegions.find((p) => p.name === replica.name)!.region;
     const peering = ancestorOfType(result.resources, r, "scylla-ha:aws:Peering")!;
     const [env, requester, accepter] = peering.name.split("-");
     if (r.type === T.peering) return byName(`${env}-${requester}`);
@@ -106,8 +144,8 @@ describe("explicit providers", () => {
   }
 
   it.each([
-    ["prod", 264],
-    ["dev", 58],
+    ["prod", 306],
+    ["dev", 81],
   ] as const)("%s: every AWS resource (%i) uses its own region's explicit AWS provider", (stack, count) => {
     const result = stack === "prod" ? prod : dev;
     const aws = result.resources.filter((r) => r.custom && r.type.startsWith("aws:"));
@@ -149,6 +187,7 @@ describe("region outputs", () => {
       clusterName: "dev-use1",
       vpcId: "dev-use1-vpc-id",
       vpcCidr: "10.10.0.0/16",
+      backupBucket: "scylla-ha-dev-us-east-1-backup",
       privateSubnetIds: {
         "us-east-1a": "dev-use1-private-us-east-1a-id",
         "us-east-1b": "dev-use1-private-us-east-1b-id",

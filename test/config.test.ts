@@ -14,7 +14,10 @@ function problems(raw: unknown): string[] {
   return [];
 }
 
-const [use1, usw2, euw1] = threeAwsRegions();
+const [ringUse1, usw2, euw1] = threeAwsRegions();
+/** use1 also stands alone below, so it names its replica region as a single-region environment must. */
+const use1 = { ...ringUse1, replicaRegion: "us-west-2" };
+const RESTORE = { location: "s3:scylla-ha-test-us-west-2-backup", snapshotTag: "sm_20260102030405UTC", sourceDatacenter: "us-east-1" };
 
 describe("environment config", () => {
   it("accepts a minimal environment and names every default", () => {
@@ -27,7 +30,13 @@ describe("environment config", () => {
       keyspaces: [{ name: "app", replicationFactor: 3, tablets: false, replication: {} }],
     });
     expect(config.regions[0]).toMatchObject({ phase: "serving", natGateways: "perZone", publicAccessCidrs: [], system: { nodesPerZone: 1 } });
-    expect(config.backups).toEqual({ schedule: "0 2 * * *", retention: 7 });
+    expect(config.backups).toEqual({
+      schedule: "0 2 * * *",
+      retention: 7,
+      bucketPrefix: "scylla-ha",
+      rateLimitMiBps: 100,
+      noncurrentVersionDays: 30,
+    });
     expect(config.monitoring).toEqual({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" });
   });
 
@@ -233,6 +242,117 @@ describe("environment config", () => {
       environment([{ ...use1, system: { instanceType: "n2-standard-4" } }]),
       ['regions[0].system.instanceType: is not an EC2 instance type like m7i.xlarge (got "n2-standard-4")'],
     ],
+    [
+      "a single region with nowhere to copy its backups",
+      environment([{ ...use1, replicaRegion: undefined }]),
+      ["regions[0].replicaRegion: is required: no other region of the environment can hold the second copy of use1's backups; name another aws region, e.g. us-west-2"],
+    ],
+    [
+      "a replica region equal to the region itself",
+      environment([{ ...use1, replicaRegion: "us-east-1" }]),
+      ['regions[0].replicaRegion: must differ from the region itself: a copy in the same region is lost with it (got "us-east-1")'],
+    ],
+    [
+      "a replica region of another cloud",
+      environment([{ ...use1, replicaRegion: "us-central1" }]),
+      ['regions[0].replicaRegion: is not a aws region name like us-west-2; the copy stays in the region\'s own cloud (cross-cloud copies are not built) (got "us-central1")'],
+    ],
+    [
+      "a replica region that is lost",
+      environment([{ ...ringUse1, replicaRegion: "eu-west-1" }, usw2, { ...euw1, phase: "lost" }]),
+      ['regions[0].replicaRegion: names eu-west-1, whose region euw1 is lost; pick a region that is up (got "eu-west-1")'],
+    ],
+    [
+      "a GCP replica region outside the region's multi-region",
+      environment([gcpRegion("usc1", "us-central1", 40, { replicaRegion: "europe-west1" })]),
+      ['regions[0].replicaRegion: must lie in the GCS multi-region of us-central1 (US): a dual-region bucket pairs two regions of one multi-region (got "europe-west1")'],
+    ],
+    [
+      "two GCP regions on different continents with no replica region named",
+      environment([gcpRegion("usc1", "us-central1", 40, { replicaRegion: undefined }), gcpRegion("euw4", "europe-west4", 41, { replicaRegion: undefined })]),
+      [
+        "regions[0].replicaRegion: is required: no other region of the environment can hold the second copy of usc1's backups; name another gcp region, e.g. us-east1",
+        "regions[1].replicaRegion: is required: no other region of the environment can hold the second copy of euw4's backups; name another gcp region, e.g. us-east1",
+      ],
+    ],
+    [
+      "a GCP region no dual-region can include",
+      environment([gcpRegion("sae1", "southamerica-east1", 40, { zones: ["southamerica-east1-a", "southamerica-east1-b", "southamerica-east1-c"], replicaRegion: "us-east1" })]),
+      ['regions[0].region: has no GCS dual-region partner: configurable dual-regions exist only within the US, EU and ASIA multi-regions (got "southamerica-east1")'],
+    ],
+    [
+      "a bucket prefix that makes a bucket name too long",
+      environment(
+        [gcpRegion("nane1", "northamerica-northeast1", 40, { zones: ["northamerica-northeast1-a", "northamerica-northeast1-b", "northamerica-northeast1-c"] })],
+        { environment: { name: "longestname1" }, backups: { bucketPrefix: "acme-platform-backup" } },
+      ),
+      [
+        'regions[0].region: has no GCS dual-region partner: configurable dual-regions exist only within the US, EU and ASIA multi-regions (got "northamerica-northeast1")',
+        'backups.bucketPrefix: makes bucket name acme-platform-backup-longestname1-northamerica-northeast1-backup 64 characters long; S3 and GCS allow 63: shorten the prefix or the environment name (got "acme-platform-backup")',
+      ],
+    ],
+    [
+      "Object Lock on GCS",
+      environment([gcpRegion("usc1", "us-central1", 40)], { backups: { objectLock: { mode: "GOVERNANCE", days: 7 } } }),
+      ['backups.objectLock: is an S3 feature; GCS backup buckets are versioned and keep deleted objects in soft delete instead (docs/backups.md) (got {"mode":"GOVERNANCE","days":7})'],
+    ],
+    [
+      "a transition to a class Manager cannot read directly",
+      environment(undefined, { backups: { transition: { days: 90, storageClass: "DEEP_ARCHIVE" } } }),
+      ['backups.transition.storageClass: must be one of STANDARD_IA, GLACIER_IR on aws: Manager reads backup objects directly, so only classes that read back instantly work (got "DEEP_ARCHIVE")'],
+    ],
+    [
+      "a STANDARD_IA transition before 30 days",
+      environment(undefined, { backups: { transition: { days: 10, storageClass: "STANDARD_IA" } } }),
+      ["backups.transition.days: must be at least 30 for STANDARD_IA (an S3 rule) (got 10)"],
+    ],
+    [
+      "a restore outside the datacenter phase",
+      environment([{ ...use1, phase: "serving", restore: RESTORE }]),
+      ['regions[0].phase: must be datacenter while restore is set: the restore runs in the update that brings the datacenter up empty; remove restore before advancing (docs/runbooks/restore.md) (got "serving")'],
+    ],
+    [
+      "a restore from a bucket outside the environment, without a source datacenter",
+      environment([{ ...use1, phase: "datacenter", restore: { location: "s3:someone-elses-bucket", snapshotTag: "sm_20260102030405UTC" } }]),
+      [
+        'regions[0].restore.location: names a bucket outside this environment; the agents\' identity can read only scylla-ha-test-us-east-1-backup, scylla-ha-test-us-west-2-backup (got "s3:someone-elses-bucket")',
+        "regions[0].restore.sourceDatacenter: is required: name the datacenter the snapshot was taken from (or prefix restore.location with it)",
+      ],
+    ],
+    [
+      "a malformed snapshot tag",
+      environment([{ ...use1, phase: "datacenter", restore: { ...RESTORE, snapshotTag: "latest" } }]),
+      ['regions[0].restore.snapshotTag: must be a Manager snapshot tag like sm_20260102030405UTC (got "latest")'],
+    ],
+    [
+      "a restore from another cloud's storage",
+      environment([{ ...use1, phase: "datacenter", restore: { location: "us-east-1:gcs:scylla-ha-test-us-west-2-backup", snapshotTag: RESTORE.snapshotTag } }]),
+      ['regions[0].restore.location: must use s3 on aws: the agents reach this cloud\'s buckets only (got "us-east-1:gcs:scylla-ha-test-us-west-2-backup")'],
+    ],
+    [
+      "a restore location that is not a Manager location",
+      environment([{ ...use1, phase: "datacenter", restore: { ...RESTORE, location: "s3://bucket/path" } }]),
+      ['regions[0].restore.location: is not a Manager location like s3:<bucket> or <dc>:s3:<bucket> (got "s3://bucket/path")'],
+    ],
+    [
+      "a DR datacenter that does not reuse the restored datacenter's name",
+      environment([{ ...use1, phase: "datacenter", datacenter: "dr-east", restore: RESTORE }]),
+      ['regions[0].datacenter: must be us-east-1, the datacenter the snapshot comes from: keyspace replication in the restored schema names it (set datacenter: us-east-1) (got "dr-east")'],
+    ],
+    [
+      "a source datacenter that disagrees with the location's",
+      environment([{ ...use1, phase: "datacenter", restore: { ...RESTORE, location: "eu-west-1:s3:scylla-ha-test-us-west-2-backup" } }]),
+      [
+        'regions[0].restore.sourceDatacenter: disagrees with the datacenter in restore.location (eu-west-1) (got "us-east-1")',
+      ],
+    ],
+    [
+      "a restore while other datacenters are live",
+      environment([{ ...ringUse1, phase: "datacenter", restore: RESTORE }, usw2], { manager: { region: "use1" } }),
+      [
+        "regions[0].restore: rebuilds the cluster from a backup, but datacenter(s) us-west-2 are live: restoring the schema needs a cluster without the keyspaces; add this datacenter by streaming from them instead (docs/runbooks/dr-rollout.md)",
+      ],
+    ],
   ];
 
   it("lets non-production tiers open the EKS endpoint to any address", () => {
@@ -261,6 +381,8 @@ describe("environment config", () => {
     ["*/15 * * * *", true],
     ["0 2 * * 1-5", true],
     ["0 2,14 1 * *", true],
+    ["0 4 * * 0", true],
+    ["0 4 * * 7", false],
     ["60 2 * * *", false],
     ["0 24 * * *", false],
     ["0 2 * *", false],

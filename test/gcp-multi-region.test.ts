@@ -28,13 +28,20 @@ describe("two GCP regions in production", () => {
       "gcp:compute/subnetwork:Subnetwork": 2,
       "gcp:container/cluster:Cluster": 2,
       "gcp:container/nodePool:NodePool": 8,
-      "gcp:kms/cryptoKey:CryptoKey": 2,
-      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 2,
-      "gcp:kms/keyRing:KeyRing": 2,
+      // Per region: GKE secrets and the backup bucket, a key ring, key and agent grant each.
+      "gcp:kms/cryptoKey:CryptoKey": 4,
+      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 4,
+      "gcp:kms/keyRing:KeyRing": 4,
       "gcp:projects/iAMMember:IAMMember": 2,
-      "gcp:serviceaccount/account:Account": 2,
+      // Per region: GKE nodes and the Manager agent, whose account may use both regions' buckets.
+      "gcp:serviceaccount/account:Account": 4,
+      "gcp:serviceaccount/iAMMember:IAMMember": 2,
+      "gcp:storage/bucket:Bucket": 2,
+      "gcp:storage/bucketIAMMember:BucketIAMMember": 4,
       "pulumi:providers:gcp": 3,
       "pulumi:providers:kubernetes": 2,
+      "scylla-ha:gcp:AgentIdentity": 2,
+      "scylla-ha:gcp:BackupBucket": 2,
       "scylla-ha:gcp:GkeCluster": 2,
       "scylla-ha:gcp:Network": 1,
       "scylla-ha:gcp:NodePools": 2,
@@ -70,7 +77,7 @@ describe("two GCP regions in production", () => {
       if (typeof r.inputs.location === "string" && r.type.startsWith("gcp:container")) expect(r.inputs.location).toBe(plan.region);
       perRegion.set(plan.key, (perRegion.get(plan.key) ?? 0) + 1);
     }
-    expect(Object.fromEntries(perRegion)).toEqual({ usc1: 15, euw4: 15 });
+    expect(Object.fromEntries(perRegion)).toEqual({ usc1: 23, euw4: 23 });
   });
 
   it("admits every other region's pod range (and node range) into each region's Scylla nodes", () => {
@@ -133,8 +140,9 @@ describe("two GCP regions in production", () => {
     }
     const pools = ofType(all(), "gcp:container/nodePool:NodePool");
     expect(pools.filter((p) => p.protect).map((p) => p.name)).toEqual(pools.filter(isScyllaPool).map((p) => p.name));
+    // GKE secrets and backup keys of both regions.
     for (const type of ["gcp:kms/keyRing:KeyRing", "gcp:kms/cryptoKey:CryptoKey"]) {
-      expect(ofType(all(), type).map((r) => r.protect)).toEqual([true, true]);
+      expect(ofType(all(), type).map((r) => r.protect)).toEqual([true, true, true, true]);
     }
     expect(named(all(), "gcp:compute/network:Network", "test-gcp-vpc").protect).toBe(false);
   });

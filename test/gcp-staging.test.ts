@@ -28,13 +28,20 @@ describe("staging on GCP", () => {
       "gcp:compute/subnetwork:Subnetwork": 1,
       "gcp:container/cluster:Cluster": 1,
       "gcp:container/nodePool:NodePool": 4,
-      "gcp:kms/cryptoKey:CryptoKey": 1,
-      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 1,
-      "gcp:kms/keyRing:KeyRing": 1,
+      // GKE secrets and the backup bucket: a key ring, key and GCS/GKE agent grant each.
+      "gcp:kms/cryptoKey:CryptoKey": 2,
+      "gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember": 2,
+      "gcp:kms/keyRing:KeyRing": 2,
       "gcp:projects/iAMMember:IAMMember": 1,
-      "gcp:serviceaccount/account:Account": 1,
+      // GKE nodes and the Manager agent (with its Workload Identity binding and bucket grant).
+      "gcp:serviceaccount/account:Account": 2,
+      "gcp:serviceaccount/iAMMember:IAMMember": 1,
+      "gcp:storage/bucket:Bucket": 1,
+      "gcp:storage/bucketIAMMember:BucketIAMMember": 1,
       "pulumi:providers:gcp": 2,
       "pulumi:providers:kubernetes": 1,
+      "scylla-ha:gcp:AgentIdentity": 1,
+      "scylla-ha:gcp:BackupBucket": 1,
       "scylla-ha:gcp:GkeCluster": 1,
       "scylla-ha:gcp:Network": 1,
       "scylla-ha:gcp:NodePools": 1,
@@ -45,7 +52,7 @@ describe("staging on GCP", () => {
 
   it("puts every regional GCP resource on the region's provider and the VPC on the region-less global one", () => {
     const regional = all().filter((r) => r.type.startsWith("gcp:") && gcpRegionOf(all(), r));
-    expect(regional).toHaveLength(15);
+    expect(regional).toHaveLength(22);
     for (const r of regional) {
       const provider = providerOf(all(), r);
       expect(provider.name, r.urn).toBe("staging-usc1-gcp");
@@ -236,6 +243,7 @@ describe("staging on GCP", () => {
       nodePoolZones: { system: ZONES, "scylla-a": ["us-central1-a"], "scylla-b": ["us-central1-b"], "scylla-c": ["us-central1-c"] },
       podCidr: "10.48.0.0/14",
       serviceCidr: "10.52.0.0/20",
+      backupBucket: "scylla-ha-staging-us-central1-backup",
       // Endpoint and self-links are computed by GCP: unknown in a first preview.
     });
   });

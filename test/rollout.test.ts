@@ -6,6 +6,11 @@ import { awsRegion, environment, threeAwsRegions } from "./helpers/fixtures";
 import { synthStack } from "./helpers/harness";
 
 const apse1 = awsRegion("apse1", "ap-southeast-1", 3);
+/** A single region rebuilt from the copy of its backups in its replica region. */
+const restoring = awsRegion("use1", "us-east-1", 0, {
+  phase: "datacenter",
+  restore: { location: "us-east-1:s3:scylla-ha-test-us-west-2-backup", snapshotTag: "sm_20260102030405UTC" },
+});
 const config = (regions: unknown[], extra: Record<string, unknown> = {}) => parseEnvironmentConfig(environment(regions, extra));
 const state = (regions: Record<string, [string, string]>): RolloutState => ({
   regions: Object.fromEntries(Object.entries(regions).map(([k, [phase, datacenter]]) => [k, { phase: phase as never, datacenter }])),
@@ -80,8 +85,28 @@ describe("rollout guards", () => {
         'regions[2].phase: a lost region is rebuilt from the start: set phase: infrastructure first, after the clean-up in docs/runbooks/region-loss.md (got "datacenter")',
       ],
     ],
+    [
+      "restoring into a datacenter the last update already ran",
+      { use1: ["datacenter", "us-east-1"] },
+      [restoring],
+      [
+        'regions[0].restore: cannot restore into use1: its last update already ran datacenter "us-east-1" (phase datacenter); a restore only fills a datacenter brought up empty in the same update (from phase infrastructure). Remove restore, or roll the region back to infrastructure first (docs/runbooks/restore.md)',
+      ],
+    ],
+    [
+      "restoring into a datacenter that held replicas, while rolling it back",
+      { use1: ["replicated", "us-east-1"] },
+      [restoring],
+      [
+        'regions[0].restore: cannot restore into use1: its last update already ran datacenter "us-east-1" (phase replicated); a restore only fills a datacenter brought up empty in the same update (from phase infrastructure). Remove restore, or roll the region back to infrastructure first (docs/runbooks/restore.md)',
+      ],
+    ],
   ])("refuses %s", (_what, previous, regions, expected) => {
     expect(issues(state(previous), regions)).toEqual(expected);
+  });
+
+  it("accepts a restore in the update that brings the datacenter up from infrastructure", () => {
+    expect(issues(state({ use1: ["infrastructure", "us-east-1"] }), [restoring])).toEqual([]);
   });
 
   it("lets any region be declared lost, and removed once it was", () => {

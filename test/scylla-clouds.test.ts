@@ -48,7 +48,16 @@ describe("a single AWS region (dev)", () => {
       ["us-east-1b", 1, "391Gi", { cpu: "1", memory: "12Gi" }],
       ["us-east-1c", 1, "391Gi", { cpu: "1", memory: "12Gi" }],
     ]);
-    expect(cluster.backups).toEqual([{ name: "backup", location: ["us-east-1:s3:dev-use1-scylla-backups"], cron: "0 3 * * *", retention: 3 }]);
+    expect(cluster.backups).toEqual([
+      {
+        name: "backup",
+        dc: ["us-east-1"],
+        location: ["us-east-1:s3:scylla-ha-dev-us-east-1-backup"],
+        cron: "0 3 * * *",
+        retention: 3,
+        rateLimit: ["us-east-1:100"],
+      },
+    ]);
   });
 
   it("uses EBS for the system pool and patches the operator config for EKS", () => {
@@ -82,7 +91,7 @@ describe("a single GCP region (staging)", () => {
 
   it("backs up to GCS, uses persistent disks for the system pool and needs no EKS patch", () => {
     expect(spec(only("kubernetes:scylla.scylladb.com/v1:ScyllaCluster", "staging-usc1")).backups[0].location).toEqual([
-      "us-central1:gcs:staging-usc1-scylla-backups",
+      "us-central1:gcs:scylla-ha-staging-us-central1-backup",
     ]);
     const system = inCluster("kubernetes:storage.k8s.io/v1:StorageClass", "staging-usc1").find((c) => (c.inputs.metadata as Obj).name === "scylla-ha-system")!;
     expect(system.inputs.provisioner).toBe("pd.csi.storage.gke.io");
@@ -121,7 +130,7 @@ describe("a region still in its infrastructure phase", () => {
     const cluster = spec(only("kubernetes:scylla.scylladb.com/v1:ScyllaCluster", "test-usc1"));
     expect(cluster.exposeOptions.nodeService).toEqual({ type: "Headless" });
     expect(cluster.externalSeeds).toBeUndefined();
-    expect(cluster.backups[0].location).toEqual(["us-central1:gcs:test-usc1-scylla-backups"]);
+    expect(cluster.backups[0].location).toEqual(["us-central1:gcs:scylla-ha-test-us-central1-backup"]);
   });
 
   it("renders no monitoring when it is disabled", () => {

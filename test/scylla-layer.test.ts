@@ -226,9 +226,15 @@ describe("Scylla Manager", () => {
     expect(spec(manager!).backups).toEqual([
       {
         name: "backup",
-        location: ["us-east-1:s3:prod-use1-scylla-backups", "us-west-2:s3:prod-usw2-scylla-backups", "eu-west-1:s3:prod-euw1-scylla-backups"],
+        dc: ["us-east-1", "us-west-2", "eu-west-1"],
+        location: [
+          "us-east-1:s3:scylla-ha-prod-us-east-1-backup",
+          "us-west-2:s3:scylla-ha-prod-us-west-2-backup",
+          "eu-west-1:s3:scylla-ha-prod-eu-west-1-backup",
+        ],
         cron: "0 2 * * *",
         retention: 14,
+        rateLimit: ["us-east-1:100", "us-west-2:100", "eu-west-1:100"],
       },
     ]);
     expect(spec(manager!).repairs).toEqual([{ name: "repair", cron: "0 4 * * 0", intensity: "1" }]);

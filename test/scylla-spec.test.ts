@@ -42,13 +42,19 @@ describe("rendering helpers", () => {
     for (const t of [...tasks.backups, ...tasks.repairs]) expect(isRfc1123Subdomain(t.name)).toBe(true);
   });
 
-  it("backs each DC up to its own region's bucket, skipping regions without a DC", () => {
-    const plan = fixturePlan(environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 60, { phase: "infrastructure" })]));
-    expect(backupLocations(plan)).toEqual(["us-central1:gcs:test-usc1-scylla-backups"]);
+  it("backs each DC holding replicas up to its own region's bucket", () => {
+    const plan = fixturePlan(
+      environment([
+        gcpRegion("usc1", "us-central1", 40),
+        gcpRegion("euw4", "europe-west4", 60, { phase: "infrastructure" }),
+        gcpRegion("use4", "us-east4", 70, { phase: "datacenter" }),
+      ]),
+    );
+    expect(backupLocations(plan)).toEqual(["us-central1:gcs:scylla-ha-test-us-central1-backup"]);
     expect(backupLocations(stackPlan("prod"))).toEqual([
-      "us-east-1:s3:prod-use1-scylla-backups",
-      "us-west-2:s3:prod-usw2-scylla-backups",
-      "eu-west-1:s3:prod-euw1-scylla-backups",
+      "us-east-1:s3:scylla-ha-prod-us-east-1-backup",
+      "us-west-2:s3:scylla-ha-prod-us-west-2-backup",
+      "eu-west-1:s3:scylla-ha-prod-eu-west-1-backup",
     ]);
   });
 

@@ -72,6 +72,10 @@ const INVOKES: Record<string, InvokeHandler> = {
   "aws:ssm/getParameter:getParameter": (i) => ({ name: i.name, value: "ami-0123456789abcdef0", type: "String", id: i.name }),
   "gcp:compute/getZones:getZones": (i, p) => ({ names: gcpZones(String(i.region ?? p.region)), id: String(i.region ?? p.region) }),
   "gcp:organizations/getProject:getProject": (i, p) => ({ projectId: i.projectId ?? p.project, number: "123456789012", id: String(p.project) }),
+  "gcp:storage/getProjectServiceAccount:getProjectServiceAccount": (i, p) => {
+    const emailAddress = "service-123456789012@gs-project-accounts.iam.gserviceaccount.com";
+    return { emailAddress, member: `serviceAccount:${emailAddress}`, project: i.project ?? p.project, id: emailAddress };
+  },
 };
 
 /**

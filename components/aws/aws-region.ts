@@ -10,6 +10,7 @@ import type { ClusterHandle } from "../cluster";
 import type { AwsNetworkPlan, EnvironmentPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
 import { AwsNetwork } from "./aws-network";
+import { AwsBackupBucket } from "./backup-bucket";
 import { EksAddons } from "./eks-addons";
 import { EksCluster } from "./eks-cluster";
 import { eksKubeconfig } from "./kubeconfig";
@@ -34,6 +35,8 @@ export class AwsRegion extends pulumi.ComponentResource {
   readonly network: AwsNetwork;
   readonly eks: EksCluster;
   readonly nodeGroups: EksNodeGroups;
+  /** The region's ScyllaDB backup bucket (replication and agent access are wired across regions in backups.ts). */
+  readonly backupBucket: AwsBackupBucket;
   /** The region's Kubernetes cluster: provider plus what workloads must wait for. */
   readonly cluster: ClusterHandle;
   /** Stack outputs of this region (plain values and Outputs). */
@@ -54,6 +57,11 @@ export class AwsRegion extends pulumi.ComponentResource {
     const provider = this.provider;
     const production = plan.tier === "production";
 
+    this.backupBucket = new AwsBackupBucket(
+      `${name}-backup`,
+      { plan, region: region.region, bucketName: region.backup.bucketName, provider },
+      { parent: this },
+    );
     this.network = new AwsNetwork(name, { region, network, provider, flowLogRetentionDays: production ? 90 : 14 }, { parent: this });
     const privateSubnetIds = Object.fromEntries(Object.entries(this.network.privateSubnets).map(([zone, s]) => [zone, s.id]));
 
@@ -107,6 +115,7 @@ export class AwsRegion extends pulumi.ComponentResource {
       privateSubnetIds,
       vpcId: this.network.vpc.id,
       vpcCidr: network.vpcCidr,
+      backupBucket: region.backup.bucketName,
     };
     this.registerOutputs({ outputs: this.outputs });
   }

@@ -11,9 +11,10 @@ export interface PolicyDocument {
 export interface PolicyStatement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
-  readonly Principal?: { readonly Service: string };
+  readonly Principal?: { readonly Service: string } | { readonly Federated: string } | "*";
   readonly Action: string | readonly string[];
   readonly Resource?: string | readonly string[];
+  readonly Condition?: Readonly<Record<string, Readonly<Record<string, string | boolean | readonly string[]>>>>;
 }
 
 /** The IAM partition of a region; GovCloud regions live in their own partition. */

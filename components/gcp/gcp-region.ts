@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan, GcpNetworkPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
+import { GcpBackupBucket } from "./backup-bucket";
 import { GcpRegionNetwork } from "./gcp-region-network";
 import { GkeCluster } from "./gke-cluster";
 import { gkeKubeconfig } from "./gke-kubeconfig";
@@ -31,6 +32,8 @@ export class GcpRegion extends pulumi.ComponentResource {
   readonly network: GcpRegionNetwork;
   readonly gke: GkeCluster;
   readonly nodePools: GkeNodePools;
+  /** The region's dual-region ScyllaDB backup bucket. */
+  readonly backupBucket: GcpBackupBucket;
   /** The region's Kubernetes cluster. */
   readonly cluster: ClusterHandle;
   /** Stack outputs of this region (plain values and Outputs). */
@@ -48,6 +51,7 @@ export class GcpRegion extends pulumi.ComponentResource {
     );
     const child = { parent: this, provider: this.provider };
 
+    this.backupBucket = new GcpBackupBucket(`${name}-backup`, { plan, region }, child);
     this.network = new GcpRegionNetwork(name, { region, network, vpc, scyllaSourceRanges: scyllaSourceRanges(plan) }, child);
     this.gke = new GkeCluster(name, { plan, region, network, vpc, subnet: this.network.subnet }, child);
     this.nodePools = new GkeNodePools(
@@ -78,6 +82,7 @@ export class GcpRegion extends pulumi.ComponentResource {
       serviceCidr: network.serviceCidr,
       networkSelfLink: vpc.selfLink,
       subnetSelfLink: this.network.subnet.selfLink,
+      backupBucket: region.backup.bucketName,
     };
     this.registerOutputs({ outputs: this.outputs });
   }

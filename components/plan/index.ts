@@ -6,4 +6,5 @@ export type { Cloud, InstanceType, ContainerResources } from "./sizing";
 export { parseCidr, formatCidr, overlaps } from "./cidr";
 export { replicationSteps, regionLossSteps, stepCommand, alterKeyspace, createKeyspace, SYSTEM_KEYSPACES } from "./replication";
 export type { ReplicationStep } from "./replication";
-export { managerRegionOf } from "./plan";
+export { managerRegionOf, backupLocation } from "./plan";
+export { STORAGE_PROVIDER, backupBucketName, gcsMultiRegion, parseLocation, replicaRegionOf } from "./backups";

@@ -26,3 +26,11 @@ export function rackPoolName(region: string, zone: string): string {
 }
 
 export const SYSTEM_POOL_NAME = "system";
+
+/**
+ * The ServiceAccount the operator creates for a ScyllaCluster's pods (Scylla
+ * and the Manager agent sidecar); cloud identities for backups bind to it.
+ */
+export function memberServiceAccount(clusterName: string): string {
+  return `${clusterName}-member`;
+}

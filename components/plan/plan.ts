@@ -4,10 +4,22 @@
  * pools), so preview, tests and policies all see one topology.
  */
 import type { EnvironmentConfig, RegionConfig } from "../../stacks/schema";
+import { STORAGE_PROVIDER, backupBucketName, parseLocation, replicaRegionOf } from "./backups";
 import { formatCidr, mustParseCidr, subnet } from "./cidr";
 import { SCYLLA_NAMESPACE, SYSTEM_POOL_NAME, rackPoolName, rackResourceName, regionName } from "./naming";
 import { DEFAULT_SYSTEM_INSTANCE_TYPE, instanceType, scyllaSizing } from "./sizing";
-import type { EnvironmentPlan, KeyspacePlan, NetworkPlan, Phase, RackPlan, RegionPlan, ZoneSubnetPlan } from "./types";
+import type {
+  BackupsPlan,
+  EnvironmentPlan,
+  KeyspacePlan,
+  NetworkPlan,
+  Phase,
+  RackPlan,
+  RegionBackupPlan,
+  RegionPlan,
+  RestorePlan,
+  ZoneSubnetPlan,
+} from "./types";
 
 /** Phases in which a region's datacenter holds keyspace replicas. */
 const REPLICATED_PHASES: readonly Phase[] = ["replicated", "serving"];
@@ -34,7 +46,7 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
   const managerRegion = managerRegionOf(config);
   const liveDatacenters = config.regions.filter(isLive).map(datacenterOf);
 
-  const regions = config.regions.map((r): RegionPlan => {
+  const regions = config.regions.map((r, index): RegionPlan => {
     const datacenter = datacenterOf(r);
     const live = isLive(r);
     const name = regionName(env, r.key);
@@ -66,6 +78,8 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
       // The first live DC bootstraps the cluster; every other one joins through all the others.
       seedDatacenters: live && liveDatacenters[0] !== datacenter ? liveDatacenters.filter((dc) => dc !== datacenter) : [],
       hostsManager: r.key === managerRegion,
+      backup: planRegionBackup(config, index),
+      ...(r.restore ? { restore: planRestore(r) } : {}),
     };
   });
 
@@ -92,7 +106,7 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
     managerRegion,
     clientDatacenters: config.regions.filter((r) => r.phase === "serving").map(datacenterOf),
     liveDatacenters,
-    backups: { schedule: config.backups.schedule, retention: config.backups.retention },
+    backups: planBackups(config),
     monitoring: { ...config.monitoring },
   };
 }
@@ -175,4 +189,45 @@ function planRack(env: string, r: RegionConfig, zone: string): RackPlan {
       maxSize: members + 1,
     },
   };
+}
+
+function planRegionBackup(config: EnvironmentConfig, index: number): RegionBackupPlan {
+  const r = config.regions[index]!;
+  const replicaRegion = replicaRegionOf(config.regions, index);
+  if (replicaRegion === undefined) throw new Error(`region ${r.key} has no replica region (config was not validated)`);
+  const name = (region: string) => backupBucketName(config.backups.bucketPrefix, config.environment.name, region);
+  return { bucketName: name(r.region), replicaRegion, replicaBucketName: name(replicaRegion) };
+}
+
+function planBackups(config: EnvironmentConfig): BackupsPlan {
+  const { bucketPrefix: _prefix, ...settings } = config.backups;
+  const env = config.environment.name;
+  const own = new Set(config.regions.map((r) => r.region));
+  // GCP copies live in the dual-region bucket itself; only S3 needs a bucket in the replica region.
+  const replicaOnly = new Map<string, RegionConfig["cloud"]>();
+  config.regions.forEach((r, i) => {
+    const replica = replicaRegionOf(config.regions, i);
+    if (r.cloud === "aws" && replica !== undefined && !own.has(replica)) replicaOnly.set(replica, r.cloud);
+  });
+  return {
+    ...settings,
+    replicaOnlyRegions: [...replicaOnly].map(([region, cloud]) => ({
+      cloud,
+      region,
+      name: `${env}-${region}`,
+      bucketName: backupBucketName(config.backups.bucketPrefix, env, region),
+    })),
+  };
+}
+
+function planRestore(r: RegionConfig): RestorePlan {
+  const restore = r.restore!;
+  const source = restore.sourceDatacenter ?? parseLocation(restore.location)?.datacenter;
+  if (source === undefined) throw new Error(`region ${r.key}: restore names no source datacenter (config was not validated)`);
+  return { location: restore.location, snapshotTag: restore.snapshotTag, sourceDatacenter: source };
+}
+
+/** `<dc>:<provider>:<bucket>`: the Manager location of a region's own bucket for its DC. */
+export function backupLocation(region: RegionPlan): string {
+  return `${region.datacenter}:${STORAGE_PROVIDER[region.cloud]}:${region.backup.bucketName}`;
 }

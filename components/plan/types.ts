@@ -23,13 +23,64 @@ export interface EnvironmentPlan {
   readonly clientDatacenters: readonly string[];
   /** Live datacenters (declared and not lost), in seed order. */
   readonly liveDatacenters: readonly string[];
-  readonly backups: { readonly schedule: string; readonly retention: number };
+  readonly backups: BackupsPlan;
   readonly monitoring: {
     readonly enabled: boolean;
     readonly prometheusReplicas: number;
     readonly retention: string;
     readonly storageSize: string;
   };
+}
+
+export interface BackupsPlan {
+  /** Cron schedule (UTC) of the Manager backup task. */
+  readonly schedule: string;
+  /** Snapshots kept per location. */
+  readonly retention: number;
+  /** Upload rate limit per node, MiB/s. */
+  readonly rateLimitMiBps: number;
+  /** Nodes uploading at once per DC; absent = all (Manager's default). */
+  readonly uploadParallel?: number;
+  /** Days a noncurrent object version is kept. */
+  readonly noncurrentVersionDays: number;
+  /** Transition of backup objects to a colder, instantly readable class. */
+  readonly transition?: { readonly days: number; readonly storageClass: string };
+  /** S3 Object Lock default retention (AWS only). */
+  readonly objectLock?: { readonly mode: "GOVERNANCE" | "COMPLIANCE"; readonly days: number };
+  /**
+   * Regions that hold only a replica bucket (AWS): replica regions named in
+   * config where the environment runs no region of its own.
+   */
+  readonly replicaOnlyRegions: readonly ReplicaOnlyRegionPlan[];
+}
+
+/** A bucket-only region: its own provider and one replica bucket, hardened like the others. */
+export interface ReplicaOnlyRegionPlan {
+  readonly cloud: Cloud;
+  /** Cloud region name. */
+  readonly region: string;
+  /** Logical-name prefix: `${environment}-${region}` (region keys hold no `-`, so it never clashes). */
+  readonly name: string;
+  readonly bucketName: string;
+}
+
+/** One region's backup bucket and where its second copy lives. */
+export interface RegionBackupPlan {
+  /** Physical bucket name (global), chosen here so it is known at preview. */
+  readonly bucketName: string;
+  /** Cloud region holding the second copy (replication target on AWS, dual-region partner on GCP). */
+  readonly replicaRegion: string;
+  /** Bucket in `replicaRegion` that receives the copy (AWS); on GCP the bucket itself spans both regions. */
+  readonly replicaBucketName: string;
+}
+
+/** A datacenter brought up empty and restored from a Manager backup. */
+export interface RestorePlan {
+  /** Manager location, `[<dc>:]<provider>:<bucket>`. */
+  readonly location: string;
+  readonly snapshotTag: string;
+  /** The datacenter the snapshot was taken from (= this region's datacenter, validated). */
+  readonly sourceDatacenter: string;
 }
 
 export interface ScyllaClusterPlan {
@@ -79,6 +130,9 @@ export interface RegionPlan {
   /** Datacenters this one joins through `externalSeeds` (empty for the first). */
   readonly seedDatacenters: readonly string[];
   readonly hostsManager: boolean;
+  readonly backup: RegionBackupPlan;
+  /** Restore mode (see `restore` in the region config); absent normally. */
+  readonly restore?: RestorePlan;
 }
 
 export type NetworkPlan = AwsNetworkPlan | GcpNetworkPlan;

@@ -5,7 +5,7 @@
  * the only Inputs: other clusters' load-balancer addresses); no resources.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Cloud, ContainerResources, EnvironmentPlan, RegionPlan } from "../plan";
+import { type Cloud, type ContainerResources, type EnvironmentPlan, type RegionPlan, backupLocation } from "../plan";
 import { rackPlacement } from "./placement";
 
 export const SCYLLA_API_VERSION = "scylla.scylladb.com/v1";
@@ -115,26 +115,49 @@ export const IMMUTABLE_SCYLLA_CLUSTER_FIELDS = [
   "spec.exposeOptions.broadcastOptions.clients.type",
 ] as const;
 
-/** Until the backup issue creates the buckets, their names are derived here. */
-export function backupBucketName(plan: EnvironmentPlan, region: RegionPlan): string {
-  return `${plan.environment}-${region.key}-scylla-backups`;
-}
-
-/** Scylla Manager location providers per cloud. */
-const STORAGE_PROVIDER: Readonly<Record<Cloud, string>> = { aws: "s3", gcp: "gcs" };
-
-/** `<dc>:<provider>:<bucket>` for every DC: each DC uploads to the bucket in its own region. */
+/**
+ * `<dc>:<provider>:<bucket>` for every DC that holds replicas: each DC uploads
+ * to the bucket in its own region (Manager's advice, and no cross-region
+ * transfer on the backup path); the bucket's copy in a second region is the
+ * cloud's job (S3 replication, GCS dual-region). A DC in its `datacenter`
+ * phase holds no data yet and a lost DC has no live nodes: Manager would fail
+ * the whole backup on either, so both are left out (with `dc`, below).
+ */
 export function backupLocations(plan: EnvironmentPlan): string[] {
-  return plan.regions
-    .filter((r) => r.hasDatacenter)
-    .map((r) => `${r.datacenter}:${STORAGE_PROVIDER[r.cloud]}:${backupBucketName(plan, r)}`);
+  return backupDatacenters(plan).map(backupLocation);
 }
 
+function backupDatacenters(plan: EnvironmentPlan): RegionPlan[] {
+  return plan.regions.filter((r) => r.holdsReplicas && !r.lost);
+}
+
+/**
+ * ScyllaDB's default `gc_grace_seconds` (10 days): a tombstone older than this
+ * may be purged, so every replica must have been repaired within it or
+ * deleted data can come back.
+ */
+export const DEFAULT_GC_GRACE_SECONDS = 864_000;
+
+/**
+ * The Manager tasks, declared on the ScyllaCluster next to Manager. The backup
+ * task names its DCs explicitly (`dc`) with one location and one rate limit
+ * each; it is left out while no DC holds replicas (a new or restoring cluster).
+ */
 export function managerTasks(plan: EnvironmentPlan) {
+  const dcs = backupDatacenters(plan);
+  const perDc = (value: number) => dcs.map((r) => `${r.datacenter}:${value}`);
+  const { backups } = plan;
+  const backup = {
+    name: BACKUP_TASK_NAME,
+    dc: dcs.map((r) => r.datacenter),
+    location: dcs.map(backupLocation),
+    cron: backups.schedule,
+    retention: backups.retention,
+    rateLimit: perDc(backups.rateLimitMiBps),
+    ...(backups.uploadParallel !== undefined ? { uploadParallel: perDc(backups.uploadParallel) } : {}),
+  };
   return {
-    backups: [
-      { name: BACKUP_TASK_NAME, location: backupLocations(plan), cron: plan.backups.schedule, retention: plan.backups.retention },
-    ],
+    backups: dcs.length > 0 ? [backup] : [],
     repairs: [{ name: REPAIR_TASK_NAME, cron: REPAIR_CRON, intensity: "1" }],
   };
 }

@@ -50,6 +50,7 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
     const base = childOptions(this, args);
     const after = (...deps: pulumi.Resource[]) => childOptions(this, args, deps);
     const protect = plan.protectState;
+    const identity = args.cluster.backupIdentity;
 
     // Deleting the namespace would delete the datacenter with it.
     this.namespace = new k8s.core.v1.Namespace(`${name}-scylla`, { metadata: { name: namespace } }, { ...base, protect });
@@ -92,14 +93,15 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
         {
           apiVersion: SCYLLA_API_VERSION,
           kind: "ScyllaCluster",
-          metadata: { name: plan.scylla.clusterName, namespace },
+          // The operator copies these onto the `<cluster>-member` ServiceAccount (#1697): the agents' cloud identity.
+          metadata: { name: plan.scylla.clusterName, namespace, ...(identity ? { annotations: { ...identity.annotations } } : {}) },
           spec: scyllaClusterSpec(plan, region, {
             externalSeeds: args.externalSeeds,
             ...(region.hostsManager ? { tasks: managerTasks(plan) } : {}),
           }),
         },
         {
-          ...after(config, this.agentConfig),
+          ...after(config, this.agentConfig, ...(identity?.dependsOn ?? [])),
           // The webhook forbids changing these in place. Marking them replace-only makes a
           // change show up as a replacement in preview; `protect` (production) then refuses it.
           replaceOnChanges: [...IMMUTABLE_SCYLLA_CLUSTER_FIELDS],

@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionOptions } from "../lost-region";
 import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan } from "../plan";
+import { RestoreJobs } from "./restore-jobs";
 import { ScyllaRegion } from "./scylla-region";
 
 export interface ScyllaLayerArgs {
@@ -65,6 +66,25 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
     const address = scylla.datacenter.seedAddress;
     if (own && address) own[1](address);
     regions[region.key] = scylla;
+  }
+  // A restore runs through Scylla Manager, which validation puts in the restored region itself.
+  for (const region of built) {
+    if (!region.restore) continue;
+    const scylla = regions[region.key]!;
+    if (!region.hostsManager || !scylla.manager || !scylla.datacenter.scyllaCluster) {
+      throw new Error(`region ${region.key} restores from backup but does not run both Scylla Manager and its datacenter (config was not validated)`);
+    }
+    new RestoreJobs(
+      `${region.name}-restore`,
+      {
+        plan,
+        region,
+        cluster: clusters.get(region.key)!,
+        restore: region.restore,
+        dependsOn: [scylla.manager, scylla.datacenter.scyllaCluster],
+      },
+      { parent: scylla },
+    );
   }
   return regions;
 }

@@ -49,3 +49,11 @@ export const LOCAL_CSI_DRIVER_IMAGES = {
   livenessProbe: "registry.k8s.io/sig-storage/livenessprobe:v2.15.0",
   provisioner: "registry.k8s.io/sig-storage/csi-provisioner:v5.2.0",
 } as const;
+
+/**
+ * kubectl for the restore's rolling-restart Job, at the clusters' own minor
+ * (kubectl supports one minor of skew either way).
+ */
+export function kubectlImage(kubernetesVersion: string): string {
+  return `registry.k8s.io/kubectl:v${kubernetesVersion}.0`;
+}

@@ -4,6 +4,23 @@
  */
 export { awsZones, gcpZones } from "../../cli/engine/zones";
 
+/**
+ * A replica region for every fixture region. A single-region environment must
+ * name one, so the fixtures always do and tests that break another field stay
+ * about that field; the ring default is tested with `replicaRegion: undefined`
+ * (test/backup-config.test.ts) and by threeAwsRegions(), which leaves it out like prod.
+ */
+export const FIXTURE_REPLICA_REGION: Readonly<Record<string, string>> = {
+  "us-east-1": "us-west-2",
+  "us-west-2": "eu-west-1",
+  "eu-west-1": "us-east-1",
+  "ap-southeast-1": "us-east-1",
+  "us-central1": "us-east1",
+  "us-east1": "us-central1",
+  "us-east4": "us-central1",
+  "europe-west4": "europe-west1",
+};
+
 export function awsRegion(key: string, region: string, cidrOctet: number, extra: Record<string, unknown> = {}) {
   return {
     key,
@@ -13,6 +30,7 @@ export function awsRegion(key: string, region: string, cidrOctet: number, extra:
     cidr: `10.${cidrOctet}.0.0/16`,
     serviceCidr: `172.${16 + cidrOctet}.0.0/16`,
     scylla: { instanceType: "i4i.2xlarge", nodesPerRack: 1 },
+    replicaRegion: FIXTURE_REPLICA_REGION[region],
     ...extra,
   };
 }
@@ -29,6 +47,7 @@ export function gcpRegion(key: string, region: string, cidrOctet: number, extra:
     serviceCidr: `10.${cidrOctet}.16.0/20`,
     masterCidr: `192.168.${cidrOctet}.0/28`,
     scylla: { instanceType: "n2-highmem-8", nodesPerRack: 1, localSsdCount: 2 },
+    replicaRegion: FIXTURE_REPLICA_REGION[region],
     ...extra,
   };
 }
@@ -43,7 +62,8 @@ export function environment(regions: unknown[] = [awsRegion("use1", "us-east-1",
   };
 }
 
-/** Three AWS regions, like prod but small. */
+/** Three AWS regions, like prod but small; like prod, their backups replicate along the ring (no `replicaRegion`). */
 export function threeAwsRegions() {
-  return [awsRegion("use1", "us-east-1", 0), awsRegion("usw2", "us-west-2", 1), awsRegion("euw1", "eu-west-1", 2)];
+  const ring = { replicaRegion: undefined };
+  return [awsRegion("use1", "us-east-1", 0, ring), awsRegion("usw2", "us-west-2", 1, ring), awsRegion("euw1", "eu-west-1", 2, ring)];
 }
