@@ -48,8 +48,12 @@ let prod: SynthResult;
 let staging: SynthResult;
 
 beforeAll(async () => {
-  // An update (not a preview) needs the agent token of a multi-DC environment.
-  const config = { ...readStackConfigFile(stackConfigPath("prod")), "scylla-ha-stack:agentAuthToken": "test-token" };
+  // An update (not a preview) needs the agent token of a multi-DC environment and the CQL password.
+  const config = {
+    ...readStackConfigFile(stackConfigPath("prod")),
+    "scylla-ha-stack:agentAuthToken": "test-token",
+    "scylla-ha-stack:cqlAdminPassword": "test-password",
+  };
   applied = await synthesize({ stack: "prod", config, preview: false, strict: true, computedOutputs: computed });
   prod = await synthStack("prod");
   staging = await synthStack("staging");

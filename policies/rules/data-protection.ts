@@ -7,6 +7,7 @@ import { type ResourceGraph, arr, rec, str, strings } from "../model/graph";
 import { AWS, GCP, datacenters, nodePools } from "../model/topology";
 import type { GraphResource } from "../model/types";
 import { type Finding, list, stackRule } from "../rule";
+import { backupTargetBuckets } from "./management";
 
 const S3 = {
   versioning: ["aws:s3/bucketVersioning:BucketVersioning", "aws:s3/bucketVersioningV2:BucketVersioningV2"],
@@ -97,11 +98,20 @@ export const backupBucketReplication = stackRule({
   remediation: "S3: add an aws.s3.BucketReplicationConfig (rule status Enabled) whose destination is a bucket created with another region's provider. GCS: use a dual-region or multi-region location (or customPlacementConfig with two regions).",
   *check(graph): Iterable<Finding> {
     const buckets = graph.ofType(AWS.bucket);
+    const written = backupTargetBuckets(graph);
+    const dataRegions = new Set(datacenters(graph).map((dc) => graph.regionOf(dc.resource)));
+    // A bucket a backup task writes to holds a DC's only first copy, even when it also
+    // receives another region's replica (a replication ring): it must replicate itself.
+    const isBackupTarget = (b: GraphResource) => {
+      const name = str(b.props.bucket);
+      return name !== undefined ? written.has(name) : dataRegions.has(graph.regionOf(b));
+    };
     for (const b of buckets) {
       const region = graph.regionOf(b);
       const targets = replicationTargets(graph, b);
       const offsite = targets.filter((t) => graph.regionOf(t) !== region);
-      const isOffsiteCopy = buckets.some((src) => src !== b && graph.regionOf(src) !== region && replicationTargets(graph, src).includes(b));
+      const isOffsiteCopy =
+        !isBackupTarget(b) && buckets.some((src) => src !== b && graph.regionOf(src) !== region && replicationTargets(graph, src).includes(b));
       if (offsite.length > 0 || isOffsiteCopy) continue;
       const detail = targets.length > 0 ? `it replicates only within ${region ?? "its region"} (to ${list(targets.map((t) => t.name))})` : "it has no enabled replication";
       yield { urn: b.urn, message: `S3 bucket ${b.name} (${region ?? "region unknown"}): ${detail}, so losing ${region ?? "the region"} loses its backups; replicate to a bucket in another region` };

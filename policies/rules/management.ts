@@ -49,6 +49,11 @@ interface Task {
   readonly locations: readonly string[];
 }
 
+/** Physical bucket names that some backup task location writes to (`[<dc>:]<provider>:<bucket>`). */
+export function backupTargetBuckets(graph: ResourceGraph): Set<string> {
+  return new Set(tasks(graph, "backup").flatMap((t) => t.locations.map((l) => l.split(":").pop()!)));
+}
+
 function tasks(graph: ResourceGraph, kind: "backup" | "repair"): Task[] {
   const fromClusters = datacenters(graph).flatMap((dc) =>
     arr(dc.spec[kind === "backup" ? "backups" : "repairs"]).map(rec).map((t) => ({ owner: dc.resource, name: str(t.name) ?? "?", dc: strings(t.dc), locations: strings(t.location) })),
