@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
-import { type EnvironmentPlan, planEnvironment } from "../components/plan";
+import { type EnvironmentPlan, managerClusterName, planEnvironment, regionLossSteps, stepCommand } from "../components/plan";
 import { AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY, environmentFromFlatConfig } from "./config";
 import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
 import { AGENT_TOKEN_MISSING } from "../components/scylla";
@@ -48,6 +48,10 @@ export async function program(): Promise<ProgramResult> {
       regions: environment.regionOutputs,
       rollout: rolloutStateOf(plan),
       clientDatacenters: plan.clientDatacenters,
+      // For each lost region, the clean-up a person runs from a surviving DC (docs/runbooks/region-loss.md).
+      regionLoss: Object.fromEntries(
+        plan.regions.filter((r) => r.lost).map((r) => [r.key, regionLossSteps(plan, r).map((s) => stepCommand(s, managerClusterName(plan)))]),
+      ),
     },
   };
 }

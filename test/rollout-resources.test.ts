@@ -114,6 +114,14 @@ describe("a lost region", () => {
     expect(named(lost.resources, "pulumi:providers:kubernetes", "test-usw2-k8s").inputs).not.toHaveProperty("deleteUnreachable");
   });
 
+  it("exports the clean-up commands for the dead nodes", () => {
+    const steps = (lost.outputs.regionLoss as Record<string, string[]>).use1!;
+    expect(steps[0]).toBe(`cqlsh -e "ALTER KEYSPACE \\"app\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`);
+    expect(steps.filter((s) => s.includes("nodetool removenode"))).toHaveLength(1);
+    expect(steps.at(-1)).toBe("sctool repair -c scylla/scylla --keyspace app");
+    expect(Object.keys(lost.outputs.regionLoss as object)).toEqual(["use1"]);
+  });
+
   it("moves Scylla Manager to the first surviving region and drops the lost DC from seeds", () => {
     expect(lost.plan.managerRegion).toBe("usw2");
     expect(ofType(lost.resources, "scylla-ha:scylla:Manager").map((r) => r.name)).toEqual(["test-usw2"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planEnvironment, regionLossSteps, replicationSteps, stepCommand } from "../components/plan";
+import { managerClusterName, planEnvironment, regionLossSteps, replicationSteps, stepCommand } from "../components/plan";
 import { type RolloutState, parseRolloutState, rolloutIssues } from "../stacks/rollout";
 import { ConfigError, formatIssue, parseEnvironmentConfig } from "../stacks/validate";
 import { awsRegion, environment, threeAwsRegions } from "./helpers/fixtures";
@@ -142,13 +142,13 @@ describe("region loss in the plan", () => {
 
   it("produces the clean-up steps for the dead nodes", () => {
     const plan = lost();
-    const commands = regionLossSteps(plan, plan.regions[0]!).map((s) => stepCommand(s, "scylla"));
+    const commands = regionLossSteps(plan, plan.regions[0]!).map((s) => stepCommand(s, managerClusterName(plan)));
     expect(commands).toEqual([
       `cqlsh -e "ALTER KEYSPACE \\"app\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
       `cqlsh -e "ALTER KEYSPACE \\"system_distributed\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
       `cqlsh -e "ALTER KEYSPACE \\"system_traces\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
       "nodetool status | awk '/^Datacenter: us-east-1$/{f=1;next} /^Datacenter:/{f=0} f && /^DN/{print $(NF-1)}' | xargs -r -n1 nodetool removenode",
-      "sctool repair -c scylla --keyspace app",
+      "sctool repair -c scylla/scylla --keyspace app",
     ]);
     expect(regionLossSteps(plan, plan.regions[1]!)).toEqual([]);
   });

@@ -4,7 +4,7 @@ export * from "./naming";
 export { instanceType, supportedInstanceTypes, scyllaSizing, DEFAULT_SYSTEM_INSTANCE_TYPE } from "./sizing";
 export type { Cloud, InstanceType, ContainerResources } from "./sizing";
 export { parseCidr, formatCidr, overlaps } from "./cidr";
-export { replicationSteps, regionLossSteps, stepCommand, alterKeyspace, createKeyspace, SYSTEM_KEYSPACES } from "./replication";
+export { replicationSteps, regionLossSteps, stepCommand, managerClusterName, alterKeyspace, createKeyspace, SYSTEM_KEYSPACES } from "./replication";
 export type { ReplicationStep } from "./replication";
 export { managerRegionOf, backupLocation } from "./plan";
 export { STORAGE_PROVIDER, backupBucketName, gcsMultiRegion, parseLocation, replicaRegionOf } from "./backups";

@@ -98,15 +98,20 @@ export function regionLossSteps(plan: EnvironmentPlan, region: RegionPlan): Repl
   return steps;
 }
 
-/** A step as the shell command a person (or a Job) runs. */
-export function stepCommand(step: ReplicationStep, clusterName: string): string {
+/** How Scylla Manager names an operator-registered cluster: `<namespace>/<name>`. */
+export function managerClusterName(plan: EnvironmentPlan): string {
+  return `${plan.scylla.namespace}/${plan.scylla.clusterName}`;
+}
+
+/** A step as the shell command a person (or a Job) runs; `managerCluster` as `managerClusterName` gives it. */
+export function stepCommand(step: ReplicationStep, managerCluster: string): string {
   switch (step.kind) {
     case "cql":
       return `cqlsh -e ${JSON.stringify(step.statement)}`;
     case "rebuild":
       return `nodetool rebuild -- ${step.sourceDatacenter}   # on every node of ${step.datacenter}`;
     case "repair":
-      return `sctool repair -c ${clusterName} --keyspace ${step.keyspace}`;
+      return `sctool repair -c ${managerCluster} --keyspace ${step.keyspace}`;
     case "removenode":
       return `nodetool status | awk '/^Datacenter: ${step.datacenter}$/{f=1;next} /^Datacenter:/{f=0} f && /^DN/{print $(NF-1)}' | xargs -r -n1 nodetool removenode`;
     default: {
