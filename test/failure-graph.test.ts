@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { type FailureDomain, analyseFailureDomains } from "../policies/failure";
 import { noSingleFailureLosesQuorum, singleFailureContained } from "../policies/rules/failure-domains";
-import { addOpsPool, convergeOnOneNat, movePool, onOpsPool, racksByPoolLabel, relink, replicaInOwnRegion, setRf } from "./helpers/failure-breakers";
+import { addOpsPool, convergeOnOneNat, movePool, onOpsPool, racksByPoolLabel, replicaInOwnRegion, setRf } from "./helpers/failure-breakers";
 import type { GraphBuilder } from "./helpers/graph-builder";
 import { findings } from "./helpers/policy-assert";
 import { awsEnvironment, gcpEnvironment } from "./helpers/policy-env";
@@ -210,6 +210,7 @@ describe("failure domains of a hand-built prod-like environment", () => {
     ]);
     // One region: Raft (and every replica) goes with it; the NAM4 bucket still holds the backups.
     expect(clean.get("gcp:us-central1")!.causes).toEqual(["Raft loses its majority: 0 of 6 nodes left, 4 needed, so schema and topology changes (adding a datacenter included) stop"]);
+    expect(clean.get("gcp:us-central1")!.effects[0]).toBe("datacenter us-central1 is lost with its region (6 nodes): there is no other datacenter to fail over to");
     expect(clean.get("prod-usc1-nat")!.effects).toEqual([
       "private subnet prod-usc1-subnet (us-central1) loses its default route through Cloud NAT prod-usc1-nat; node pools prod-usc1-scylla-a, prod-usc1-scylla-b, prod-usc1-scylla-c and prod-usc1-system cannot bring up nodes there",
       "backups of datacenter us-central1 fail: Manager agents in prod-usc1-subnet cannot reach prod-usc1-backups (Cloud NAT prod-usc1-nat down, no Private Google Access)",

@@ -7,7 +7,6 @@ import { defaultPackConfig } from "../policies/config";
 import { analyseFailureDomains } from "../policies/failure";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { evaluate } from "../policies/runner";
-import { movePool } from "./helpers/failure-breakers";
 import type { GraphBuilder } from "./helpers/graph-builder";
 import { gcpEnvironment } from "./helpers/policy-env";
 

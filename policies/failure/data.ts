@@ -119,7 +119,8 @@ export function dataVerdict(idx: DataIndex, f: Failure): { causes: Item[]; quoru
   }
   for (const o of local) {
     if (o.lost) {
-      effects.push({ text: `datacenter ${o.dc.name} is lost with its region (${o.dc.nodes} nodes): its clients must fail over to another datacenter` });
+      const others = idx.model.dcs.length > 1 ? "its clients must fail over to another datacenter" : "there is no other datacenter to fail over to";
+      effects.push({ text: `datacenter ${o.dc.name} is lost with its region (${o.dc.nodes} nodes): ${others}` });
       continue;
     }
     const holding = o.keyspaces.filter((k) => k.lq.holds && k.lq.alive < Math.min(k.lq.rf, o.dc.nodes));

@@ -7,7 +7,7 @@
  * evaluating a domain never scans the graph.
  */
 import { type Cloud, type ResourceGraph, T, isGcpZone, rec, str, strings } from "../model/graph";
-import { type DatacenterView, LABELS, type NodePoolView, datacenters, k8sObjects, metaOf, nodePools, regionsOf } from "../model/topology";
+import { type DatacenterView, type NodePoolView, datacenters, k8sObjects, metaOf, nodePools, regionsOf } from "../model/topology";
 import type { GraphResource } from "../model/types";
 import { KEYSPACES_CONFIGMAP } from "../rules/scylla-cluster";
 import { type BackupLocation, Buckets, backupLocations, managerParts } from "./backups";

@@ -99,7 +99,7 @@ export class Services {
     if (f.kind !== "region") return out;
     for (const dc of this.fatalRegion.get(f.region) ?? []) {
       const copies = dc.backups.flatMap((l) => l.places.filter((p) => placeDown(f, p)).map((p) => `${p.bucket} (${p.region})`));
-      out.push({ text: `no backup copy of datacenter ${dc.name} survives: ${list([...new Set(copies)])} ${copies.length > 1 ? "are" : "is"} all in ${f.region}`, urn: dc.backups[0]?.resource?.urn ?? dc.view.resource.urn });
+      out.push({ text: `no backup copy of datacenter ${dc.name} survives: ${list([...new Set(copies)])} ${new Set(copies).size > 1 ? "are all" : "is"} in ${f.region}`, urn: dc.backups[0]?.resource?.urn ?? dc.view.resource.urn });
     }
     return out;
   }
