@@ -21,6 +21,7 @@ import { evaluate } from "../policies/runner";
 import { ConfigError } from "../stacks/validate";
 import { UsageError, parseFlags } from "./args";
 import { synthesize } from "./engine/synthesize";
+import { exitWhenIdle } from "./exit";
 import { CrdLoadError, loadCrdCatalog } from "./validate/crds";
 import { manifestSchemaRule } from "./validate/schema-rule";
 import { renderMarkdown } from "./report/markdown";
@@ -78,7 +79,7 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
 async function fromSynth(stack: string): Promise<{ graph: ResourceGraph; artifact: string }> {
   const artifact = path.join("stacks", `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(path.resolve(__dirname, "..", artifact))) throw new UnusableInput(`no stack config ${artifact} for stack ${stack}`);
-  const result = await synthesize({ stack });
+  const result = await synthesize({ stack, captureStacks: false });
   return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact };
 }
 
@@ -131,9 +132,7 @@ if (require.main === module) {
     ({ code, stdout, stderr }) => {
       process.stdout.write(stdout);
       process.stderr.write(stderr);
-      process.exitCode = code;
-      // The Pulumi runtime may hold handles open after a synth; the result is written, so leave.
-      process.stdout.write("", () => process.exit(code));
+      exitWhenIdle(code);
     },
     (err) => {
       process.stderr.write(`check failed: ${(err as Error).stack ?? String(err)}\n`);

@@ -12,6 +12,7 @@ import { UsageError, parseFlags } from "./args";
 import { toStackExport } from "./engine/export";
 import { manifestsByRegion, toYamlDocuments } from "./engine/manifests";
 import { synthesize } from "./engine/synthesize";
+import { exitWhenIdle } from "./exit";
 
 const USAGE = "usage: npm run synth -- --stack <env> [--config <file>] [--previous <export.json>] --out <dir>";
 
@@ -27,6 +28,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       stack: flags.stack,
       ...(flags.config ? { configFile: flags.config } : {}),
       ...(flags.previous ? { previousOutputs: readPreviousOutputs(flags.previous) } : {}),
+      captureStacks: false,
     });
     writeSynth(flags.out, result.stack, result);
     const counts = [...manifestsByRegion(result.resources, result.plan)].map(([k, v]) => `${k}: ${v.length}`).join(", ");
@@ -68,7 +70,7 @@ export function writeSynth(outDir: string, stack: string, result: Awaited<Return
 
 if (require.main === module) {
   main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
+    (code) => exitWhenIdle(code),
     (err) => {
       process.stderr.write(`synth failed: ${(err as Error).stack ?? String(err)}\n`);
       process.exit(1);

@@ -9,6 +9,7 @@ import { resolvePackConfig } from "../policies/config";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { committedStacks } from "../stacks/config";
 import type { GraphBuilder } from "./helpers/graph-builder";
+import { addOpsPool, movePool, onOpsPool } from "./helpers/failure-breakers";
 import { awsEnvironment, gcpEnvironment } from "./helpers/policy-env";
 
 const run = promisify(execFile);
@@ -30,6 +31,7 @@ async function checkJson(b: GraphBuilder, ...extra: string[]) {
 
 type Spec = Record<string, any>;
 const spec = (b: GraphBuilder, name: string, edit: (s: Spec) => Spec) => b.edit(name, (i) => ({ ...i, spec: edit(i.spec) }));
+const withEdit = (b: GraphBuilder, edit: (b: GraphBuilder) => void) => (edit(b), b);
 const racks = (b: GraphBuilder, name: string, edit: (r: Spec) => Spec) => spec(b, name, (s) => ({ ...s, datacenter: { ...s.datacenter, racks: s.datacenter.racks.map(edit) } }));
 
 /** One broken invariant per rule, and the resource the violation must name. */
@@ -70,6 +72,8 @@ const BREAKERS: Record<string, [() => GraphBuilder, string]> = {
   "backup-bucket-replication": [() => gcpEnvironment("prod").edit("prod-usc1-backups", (i) => ({ ...i, location: "US-EAST1" })), "prod-usc1-backups"],
   "stateful-resources-protected": [() => awsEnvironment().set("prod-euw1-backups", { protect: false }), "prod-euw1-backups"],
   "no-default-provider": [() => awsEnvironment().set("prod-euw1-prometheus", { provider: undefined }), "prod-euw1-prometheus"],
+  "no-single-failure-loses-quorum": [() => withEdit(awsEnvironment(), (b) => movePool(b, "prod-usw2", "us-west-2a", "us-west-2b")), "prod-usw2-scylla"],
+  "single-failure-contained": [() => withEdit(awsEnvironment(), (b) => (addOpsPool(b, "prod-use1", "us-east-1b"), onOpsPool(b, "prod-use1-scylla-manager"))), "prod-use1-scylla-manager"],
 };
 
 describe("npm run check", () => {
@@ -80,7 +84,9 @@ describe("npm run check", () => {
   it("exits 0 on a clean export and prints the JSON contract", async () => {
     const { code, report, stderr } = await checkJson(awsEnvironment());
     expect([code, stderr]).toEqual([0, ""]);
-    expect(report).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, violations: [], failureDomains: [] });
+    expect({ ...report, failureDomains: report.failureDomains.length }).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, violations: [], failureDomains: 24 });
+    expect(Object.keys(report.failureDomains[0])).toEqual(["domain", "kind", "survives", "causes", "effects", "assumptions", "dependents"]);
+    expect(report.failureDomains.filter((d: { survives: boolean }) => !d.survives)).toEqual([]);
   });
 
   it.each(Object.entries(BREAKERS))("exits 1 when %s is broken, naming the resource", async (policy, [build, name]) => {
@@ -93,7 +99,11 @@ describe("npm run check", () => {
   it("uses the stack's own levels: dev is advisory, an unknown stack gets production levels", async () => {
     const dev = await checkJson(awsEnvironment("dev").remove("prod-use1-s3".replace("prod", "dev")));
     expect(dev.code).toBe(0);
-    expect(dev.report.violations.map((v: Record<string, string>) => [v.policy, v.enforcementLevel])).toEqual([["s3-gateway-endpoint", "advisory"]]);
+    // Without the endpoint, backups go through NAT: each zone's NAT gateway now stops the DC's backups.
+    expect(dev.report.violations.map((v: Record<string, string>) => [v.policy, v.enforcementLevel])).toEqual([
+      ["s3-gateway-endpoint", "advisory"],
+      ...["a", "b", "c"].map(() => ["single-failure-contained", "advisory"]),
+    ]);
     const qa = await checkJson(awsEnvironment("qa").remove("qa-use1-s3"));
     expect([qa.code, qa.report.stack, qa.report.violations[0].enforcementLevel]).toEqual([1, "qa", "mandatory"]);
   });

@@ -38,12 +38,21 @@ describe("data-protection and hygiene rules", () => {
   it("backup-bucket-replication flags buckets without an off-region copy", () => {
     const b = awsEnvironment().remove("prod-usw2-backups-replication");
     b.find("prod-euw1-backups-replication").propertyDependencies.rules = [b.find("prod-euw1-backups").urn];
+    // prod-usw2-backups still receives use1's replica, but a backup task writes to it: it needs its own copy.
     expect(findings(b, backupBucketReplication)).toEqual([
+      ["prod-usw2-backups", "S3 bucket prod-usw2-backups (us-west-2): it has no enabled replication, so losing us-west-2 loses its backups; replicate to a bucket in another region"],
       ["prod-euw1-backups", "S3 bucket prod-euw1-backups (eu-west-1): it has no enabled replication, so losing eu-west-1 loses its backups; replicate to a bucket in another region"],
     ]);
     expect(findings(gcpEnvironment().edit("staging-usc1-backups", (i) => ({ ...i, location: "US-CENTRAL1" })), backupBucketReplication)).toEqual([
       ["staging-usc1-backups", "GCS bucket staging-usc1-backups is in the single region us-central1, so losing it loses its backups; use a dual-region or multi-region location"],
     ]);
+  });
+
+  it("backup-bucket-replication exempts a replica-only bucket that no backup task writes to", () => {
+    const b = awsEnvironment();
+    b.add("aws:s3/bucket:Bucket", "prod-dr-replica", { bucket: "prod-dr-replica" }, { provider: b.ref("prod-usw2-aws"), protect: true, retainOnDelete: true });
+    b.find("prod-use1-backups-replication").propertyDependencies.rules = [b.find("prod-dr-replica").urn];
+    expect(findings(b, backupBucketReplication)).toEqual([]);
   });
 
   it("backup-bucket-replication flags replication that stays in the region", () => {

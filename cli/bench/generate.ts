@@ -23,7 +23,8 @@ export function shapeFor(factor: number): ScaledShape {
 
 /** A Pulumi stack config document for a synthetic AWS environment of the given shape. */
 export function scaledEnvironmentYaml(name: string, shape: ScaledShape): string {
-  if (shape.regions > 64) throw new Error("at most 64 synthetic regions (one /16 each under 10.0.0.0/8 and 100.64.0.0/10)");
+  // EKS wants service ranges inside RFC 1918: VPCs take 10.0–63, service ranges 10.128–191.
+  if (shape.regions > 64) throw new Error("at most 64 synthetic regions (one VPC /16 and one service /16 each under 10.0.0.0/8)");
   const regions = Array.from({ length: shape.regions }, (_, i) => {
     const region = `${STEMS[i % STEMS.length]}-bench-${Math.floor(i / STEMS.length) + 1}`;
     return {
@@ -32,7 +33,7 @@ export function scaledEnvironmentYaml(name: string, shape: ScaledShape): string 
       region,
       zones: Array.from({ length: shape.zonesPerRegion }, (_, z) => `${region}${"abcdef"[z]}`),
       cidr: `10.${i}.0.0/16`,
-      serviceCidr: `100.${64 + i}.0.0/16`,
+      serviceCidr: `10.${128 + i}.0.0/16`,
       scylla: { instanceType: "i4i.2xlarge", nodesPerRack: shape.nodesPerRack },
     };
   });

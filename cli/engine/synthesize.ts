@@ -33,6 +33,15 @@ export interface SynthOptions {
   /** @default false */
   readonly strict?: boolean;
   readonly computedOutputs?: EngineOptions["computedOutputs"];
+  /**
+   * Capture stack traces while the program runs. The Pulumi runtime records a
+   * stack on every promise it creates, for its leak report only; formatted
+   * through tsx's source maps that is most of a synth's CPU time. The CLIs turn
+   * it off (a crash then prints its message without frames); tests keep it.
+   * Ignored when PULUMI_DEBUG_PROMISE_LEAKS is set, since that report needs them.
+   * @default true
+   */
+  readonly captureStacks?: boolean;
 }
 
 export interface SynthResult {
@@ -67,17 +76,23 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // settling: thrown through the Stack component it would also reject every promise the
   // component holds, which Node reports as unhandled rejections.
   let failure: unknown;
-  await pulumi.runtime.runInPulumiStack(async () => {
-    try {
-      const result = await program();
-      plan = result.plan;
-      return result.outputs;
-    } catch (err) {
-      failure = err;
-      return {};
-    }
-  });
-  await engine.settle();
+  const stackTraceLimit = Error.stackTraceLimit;
+  if (options.captureStacks === false && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+  try {
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        const result = await program();
+        plan = result.plan;
+        return result.outputs;
+      } catch (err) {
+        failure = err;
+        return {};
+      }
+    });
+    await engine.settle();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   if (failure !== undefined) throw failure;
   // At preview the outputs promise resolves to undefined as soon as any output is unknown; the
   // recorded root Stack holds the known part, exactly as the export does.

@@ -36,8 +36,15 @@ export function renderMarkdown(ctx: ReportContext): string {
     out.push(`<details><summary>Details and fixes (${details.length})</summary>`, "", body.length > MAX_LENGTH ? `${body.slice(0, MAX_LENGTH)}\n\n…truncated; run \`npm run check -- --stack ${report.stack}\` for the full list.` : body, "", "</details>", "");
   }
   if (report.failureDomains.length > 0) {
-    out.push("#### Failure domains", "", "| Domain | Kind | Survives | Effects |", "| --- | --- | --- | --- |");
-    for (const d of report.failureDomains) out.push(`| ${cell(d.domain)} | ${d.kind} | ${d.survives ? "✅" : "❌"} | ${cell(d.effects.join("; "))} |`);
+    const domains = report.failureDomains;
+    const failing = domains.filter((d) => !d.survives).length;
+    out.push(`#### Failure domains: ${domains.length - failing} of ${domains.length} survive a single failure`, "", "| Domain | Kind | Survives | Why not / what degrades |", "| --- | --- | --- | --- |");
+    for (const d of domains) {
+      const notes = [...d.causes.map((c) => `**${cell(c)}**`), ...d.effects.map(cell)].join("<br>");
+      out.push(`| ${cell(d.domain)} | ${d.kind} | ${d.survives ? "✅" : "❌"} | ${notes} |`);
+    }
+    const assumed = [...new Set(domains.flatMap((d) => d.assumptions))];
+    if (assumed.length > 0) out.push("", `_Assumed:_ ${assumed.map(cell).join("; ")}`);
     out.push("");
   }
   out.push("<details open><summary>Topology</summary>", "", "```mermaid", topologyDiagram(ctx.graph), "```", "", "</details>", "");

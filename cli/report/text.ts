@@ -1,5 +1,5 @@
 /** The terminal report: by region, then severity; each violation with its resource, what is wrong and how to fix it. */
-import { type ReportContext, SEVERITIES, byRegion, counts, remediationOf, resourceLabel } from "./report";
+import { type CheckReport, type ReportContext, SEVERITIES, byRegion, counts, remediationOf, resourceLabel } from "./report";
 
 export function renderText(ctx: ReportContext): string {
   const { report } = ctx;
@@ -26,9 +26,21 @@ export function renderText(ctx: ReportContext): string {
       }
     }
   }
-  if (report.failureDomains.length > 0) {
-    lines.push("", "failure domains");
-    for (const d of report.failureDomains) lines.push(`  ${d.survives ? "survives" : "FAILS   "} ${d.kind} ${d.domain}${d.effects.length ? `: ${d.effects.join("; ")}` : ""}`);
-  }
+  if (report.failureDomains.length > 0) lines.push("", ...failureTable(report.failureDomains));
   return `${lines.join("\n")}\n`;
+}
+
+/** One row per domain (aligned columns), then why it fails (✗) and what degrades (·) beneath. */
+export function failureTable(domains: CheckReport["failureDomains"]): string[] {
+  const failing = domains.filter((d) => !d.survives).length;
+  const width = Math.max(6, ...domains.map((d) => d.domain.length));
+  const lines = [`failure domains: ${domains.length - failing} of ${domains.length} survive a single failure`, `  ${"DOMAIN".padEnd(width)}  ${"KIND".padEnd(7)}  SURVIVES`];
+  for (const d of domains) {
+    lines.push(`  ${d.domain.padEnd(width)}  ${d.kind.padEnd(7)}  ${d.survives ? "yes" : "NO"}`);
+    for (const c of d.causes) lines.push(`      ✗ ${c}`);
+    for (const e of d.effects) lines.push(`      · ${e}`);
+  }
+  const assumed = [...new Set(domains.flatMap((d) => d.assumptions))];
+  if (assumed.length > 0) lines.push("  assumed:", ...assumed.map((a) => `    - ${a}`));
+  return lines;
 }

@@ -26,6 +26,7 @@ export class ResourceGraph {
   private readonly byUrn = new Map<string, GraphResource>();
   private readonly byType = new Map<string, GraphResource[]>();
   private readonly regions = new Map<string, string | undefined>();
+  private reverse: Map<string, Map<string, GraphResource[]>> | undefined;
 
   constructor(resources: readonly GraphResource[]) {
     this.resources = resources;
@@ -63,7 +64,26 @@ export class ResourceGraph {
 
   /** Resources whose property `prop` was computed from `target`. */
   linking(target: GraphResource, prop: string, ...types: string[]): GraphResource[] {
-    return this.ofType(...types).filter((r) => (r.propertyDependencies[prop] ?? []).includes(target.urn));
+    const sources = this.reverseIndex().get(target.urn)?.get(prop) ?? [];
+    return types.length === 0 ? [...sources] : sources.filter((r) => types.includes(r.type));
+  }
+
+  /** target URN → property → resources whose property names it; built once, so `linking` costs no scan. */
+  private reverseIndex(): Map<string, Map<string, GraphResource[]>> {
+    if (this.reverse) return this.reverse;
+    const index = new Map<string, Map<string, GraphResource[]>>();
+    for (const r of this.resources) {
+      for (const [prop, urns] of Object.entries(r.propertyDependencies)) {
+        for (const urn of urns) {
+          let byProp = index.get(urn);
+          if (!byProp) index.set(urn, (byProp = new Map()));
+          const list = byProp.get(prop);
+          if (list) list.push(r);
+          else byProp.set(prop, [r]);
+        }
+      }
+    }
+    return (this.reverse = index);
   }
 
   /** The cloud a resource (or its provider) belongs to. */

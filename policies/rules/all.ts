@@ -2,6 +2,7 @@
 import type { ScyllaPolicy } from "../rule";
 import { CLUSTER_RULES } from "./clusters";
 import { DATA_RULES } from "./data-protection";
+import { FAILURE_DOMAIN_RULES } from "./failure-domains";
 import { HYGIENE_RULES } from "./hygiene";
 import { MANAGEMENT_RULES } from "./management";
 import { NETWORK_RULES } from "./network";
@@ -18,4 +19,5 @@ export const ALL_POLICIES: readonly ScyllaPolicy[] = [
   ...MANAGEMENT_RULES,
   ...DATA_RULES,
   ...HYGIENE_RULES,
+  ...FAILURE_DOMAIN_RULES,
 ];

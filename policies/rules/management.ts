@@ -42,7 +42,7 @@ export const scyllaManagerSingle = stackRule({
   },
 });
 
-interface Task {
+export interface Task {
   readonly owner: GraphResource;
   readonly name: string;
   readonly dc: readonly string[];
@@ -54,7 +54,8 @@ export function backupTargetBuckets(graph: ResourceGraph): Set<string> {
   return new Set(tasks(graph, "backup").flatMap((t) => t.locations.map((l) => l.split(":").pop()!)));
 }
 
-function tasks(graph: ResourceGraph, kind: "backup" | "repair"): Task[] {
+/** Scylla Manager tasks of a kind: entries on ScyllaClusters and ScyllaDBManagerTask objects. */
+export function tasks(graph: ResourceGraph, kind: "backup" | "repair"): Task[] {
   const fromClusters = datacenters(graph).flatMap((dc) =>
     arr(dc.spec[kind === "backup" ? "backups" : "repairs"]).map(rec).map((t) => ({ owner: dc.resource, name: str(t.name) ?? "?", dc: strings(t.dc), locations: strings(t.location) })),
   );
@@ -73,7 +74,7 @@ function glob(pattern: string, value: string): boolean {
 }
 
 /** Manager's `--dc` semantics: no positive pattern means every DC; `!pattern` excludes. */
-function includesDc(patterns: readonly string[], dc: string): boolean {
+export function includesDc(patterns: readonly string[], dc: string): boolean {
   const positive = patterns.filter((p) => !p.startsWith("!"));
   const included = positive.length === 0 || positive.some((p) => glob(p, dc));
   return included && !patterns.filter((p) => p.startsWith("!")).some((p) => glob(p.slice(1), dc));

@@ -52,7 +52,9 @@ interface RegionRefs {
 /** Three AWS regions (prod-like), fully meshed, with ScyllaDB in each and Manager in the first. */
 export function awsEnvironment(stack = "prod", regions: readonly AwsRegionSpec[] = AWS_REGIONS): GraphBuilder {
   const b = new GraphBuilder(stack);
-  const refs = regions.map((spec, i) => awsRegion(b, stack, spec, i === 0, regions.map((r) => r.key)));
+  // One bucket per datacenter in its own region, as the real stack does: agents reach it through the S3 gateway endpoint.
+  const locations = regions.map((r) => `${r.region}:s3:${stack}-${r.key}-backups`);
+  const refs = regions.map((spec, i) => awsRegion(b, stack, spec, i === 0, regions.map((r) => r.key), locations));
   for (let i = 0; i < refs.length; i++) {
     for (let j = i + 1; j < refs.length; j++) peer(b, stack, refs[i]!, refs[j]!);
   }
@@ -60,7 +62,7 @@ export function awsEnvironment(stack = "prod", regions: readonly AwsRegionSpec[]
   return b;
 }
 
-function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boolean, keys: readonly string[]): RegionRefs {
+function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boolean, keys: readonly string[], locations: readonly string[]): RegionRefs {
   const n = `${env}-${spec.key}`;
   const provider = b.add("pulumi:providers:aws", `${n}-aws`, { region: spec.region });
   const p = { provider };
@@ -108,7 +110,7 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
     { ...p, deps: { clusterName: [cluster], subnetIds: privateSubnets } },
   );
   const k8s = b.add("pulumi:providers:kubernetes", `${n}-k8s`, { clusterIdentifier: n, kubeconfig: new Secret("{}") }, { deps: { kubeconfig: [cluster] } });
-  scyllaObjects(b, n, k8s, spec.region, zones, { first, manager: first, keys });
+  scyllaObjects(b, n, k8s, spec.region, zones, { first, manager: first, keys, locations });
   const bucket = b.add("aws:s3/bucket:Bucket", `${n}-backups`, { bucket: `${n}-backups` }, { ...p, protect: true, retainOnDelete: true });
   const sub = { ...p, deps: { bucket: [bucket] } };
   b.add("aws:s3/bucketVersioning:BucketVersioning", `${n}-backups-versioning`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, sub);
@@ -139,6 +141,8 @@ export interface ScyllaOptions {
   readonly first: boolean;
   readonly manager: boolean;
   readonly keys: readonly string[];
+  /** Backup locations of the Manager's task. @default [`s3:<n>-backups`] */
+  readonly locations?: readonly string[];
 }
 
 /** The Kubernetes objects of one region: ScyllaCluster (one DC), NodeConfig, StorageClass, operator, Manager, monitoring, keyspaces. */
@@ -179,7 +183,7 @@ export function scyllaObjects(b: GraphBuilder, n: string, k8s: Ref, region: stri
         datacenter: { name: region, racks },
         exposeOptions: { nodeService: { type: "Headless" }, broadcastOptions: { nodes: { type: "PodIP" }, clients: { type: "PodIP" } } },
         ...(o.first ? {} : { externalSeeds: others.map((key) => `scylla-client.scylla.${key}.internal`) }),
-        ...(o.manager ? { backups: [{ name: "daily", cron: "0 2 * * *", location: [`s3:${n}-backups`] }], repairs: [{ name: "weekly", cron: "0 4 * * 0" }] } : {}),
+        ...(o.manager ? { backups: [{ name: "daily", cron: "0 2 * * *", location: o.locations ?? [`s3:${n}-backups`] }], repairs: [{ name: "weekly", cron: "0 4 * * 0" }] } : {}),
       },
     },
     { protect: true, retainOnDelete: true },
@@ -249,7 +253,7 @@ export function gcpEnvironment(stack = "staging", region = "us-central1"): Graph
   }
   b.add("gcp:container/nodePool:NodePool", `${n}-system`, { cluster: cluster.id, location: region, nodeLocations: zones, nodeCount: 1, nodeConfig: { machineType: "n2-standard-4", labels: { "scylla-ha.io/pool": "system" } } }, { ...p, deps: { cluster: [cluster] } });
   const k8s = b.add("pulumi:providers:kubernetes", `${n}-k8s`, { clusterIdentifier: n, kubeconfig: new Secret("{}") }, { deps: { kubeconfig: [cluster] } });
-  scyllaObjects(b, n, k8s, region, zones, { first: true, manager: true, keys: ["usc1"] });
+  scyllaObjects(b, n, k8s, region, zones, { first: true, manager: true, keys: ["usc1"], locations: [`${region}:gcs:${n}-backups`] });
   const key = b.add("gcp:kms/cryptoKey:CryptoKey", `${n}-backups-key`, { keyRing: "ring" }, { ...p, protect: true, retainOnDelete: true });
   b.add(
     "gcp:storage/bucket:Bucket",
