@@ -5,7 +5,6 @@
  * (`Kind namespace/name`) and the JSON path inside it.
  */
 import type { ErrorObject } from "ajv";
-import * as models from "kubernetes-models";
 import { type CrdCatalog, loadCrdCatalog } from "./crds";
 
 export interface ManifestObject {
@@ -117,6 +116,18 @@ function groupOf(apiVersion: string): string {
   return apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.lastIndexOf("/")) : "";
 }
 
+let loaded: Record<string, Record<string, Record<string, unknown>>> | undefined;
+
+/**
+ * The Kubernetes schemas, loaded on first use: the package takes ~0.5 s to
+ * load, which every `check` without `--crds` would otherwise pay.
+ */
+function kubernetesModels(): Record<string, Record<string, Record<string, unknown>>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  loaded ??= require("kubernetes-models") as Record<string, Record<string, Record<string, unknown>>>;
+  return loaded;
+}
+
 /** API groups served by Kubernetes itself (`kubernetes-models` knows their schemas). */
 function isCoreGroup(group: string): boolean {
   return group === "" || group === "apps" || group === "batch" || group === "policy" || group === "autoscaling" || group.endsWith(".k8s.io");
@@ -128,7 +139,7 @@ type ModelClass = new (data: unknown) => { validate(): void };
 function coreModel(apiVersion: string, kind: string): ModelClass | undefined {
   const group = groupOf(apiVersion);
   const version = apiVersion.slice(apiVersion.lastIndexOf("/") + 1);
-  const all = models as unknown as Record<string, Record<string, Record<string, unknown>>>;
+  const all = kubernetesModels();
   const versions = group === "" ? { [version]: all[version] as unknown as Record<string, unknown> } : all[camel(group)];
   const candidate = versions?.[version]?.[kind];
   return typeof candidate === "function" ? (candidate as ModelClass) : undefined;

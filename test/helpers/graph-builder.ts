@@ -9,6 +9,7 @@ import { fromPolicyResources } from "../../policies/model/from-engine";
 import { ResourceGraph } from "../../policies/model/graph";
 import { type RecordedLike, fromRecorded, fromStackExport, nameFromUrn } from "../../policies/model/load";
 import { SECRET_SIG, SIG_KEY, UNKNOWN } from "../../policies/model/types";
+import type { StackExportResource } from "../../cli/engine/export";
 
 export interface Ref {
   readonly urn: string;
@@ -16,20 +17,8 @@ export interface Ref {
   readonly name: string;
 }
 
-export interface ExportResource {
-  urn: string;
-  custom: boolean;
-  id?: string;
-  type: string;
-  inputs: Record<string, unknown>;
-  outputs: Record<string, unknown>;
-  parent?: string;
-  provider?: string;
-  dependencies: string[];
-  propertyDependencies: Record<string, string[]>;
-  protect: boolean;
-  retainOnDelete: boolean;
-}
+/** A resource as a stack export holds it: the same type the offline synth writes. */
+export type ExportResource = StackExportResource;
 
 export interface AddOptions {
   readonly provider?: Ref;
