@@ -83,18 +83,7 @@ export class PlatformOperators extends pulumi.ComponentResource {
     const after = (...deps: pulumi.Resource[]) => childOptions(this, args, deps);
 
     const certNs = new k8s.core.v1.Namespace(`${name}-cert-manager`, { metadata: { name: CERT_MANAGER_NAMESPACE } }, base);
-    this.certManager = new k8s.helm.v3.Release(
-      `${name}-cert-manager`,
-      {
-        name: "cert-manager",
-        chart: CERT_MANAGER_CHART.chart,
-        version: CERT_MANAGER_CHART.version,
-        repositoryOpts: { repo: CERT_MANAGER_CHART.repo },
-        namespace: CERT_MANAGER_NAMESPACE,
-        values: certManagerValues(),
-      },
-      after(certNs),
-    );
+    this.certManager = chartRelease(`${name}-cert-manager`, CERT_MANAGER_CHART, CERT_MANAGER_NAMESPACE, certManagerValues(), after(certNs));
     this.certManagerBudgets = Object.entries(CERT_MANAGER_COMPONENTS).map(
       ([component, labels]) =>
         new k8s.policy.v1.PodDisruptionBudget(
@@ -111,16 +100,11 @@ export class PlatformOperators extends pulumi.ComponentResource {
     this.prometheusOperator = new k8s.yaml.v2.ConfigFile(`${name}-prometheus-operator`, { file: PROMETHEUS_OPERATOR_BUNDLE }, base);
 
     const operatorNs = new k8s.core.v1.Namespace(`${name}-scylla-operator`, { metadata: { name: SCYLLA_OPERATOR_NAMESPACE } }, base);
-    this.scyllaOperator = new k8s.helm.v3.Release(
+    this.scyllaOperator = chartRelease(
       `${name}-scylla-operator`,
-      {
-        name: "scylla-operator",
-        chart: SCYLLA_OPERATOR_CHART.chart,
-        version: SCYLLA_OPERATOR_CHART.version,
-        repositoryOpts: { repo: SCYLLA_OPERATOR_CHART.repo },
-        namespace: SCYLLA_OPERATOR_NAMESPACE,
-        values: scyllaOperatorValues(),
-      },
+      SCYLLA_OPERATOR_CHART,
+      SCYLLA_OPERATOR_NAMESPACE,
+      scyllaOperatorValues(),
       after(operatorNs, this.certManager, ...this.certManagerBudgets, this.prometheusOperator),
     );
 
@@ -155,4 +139,19 @@ export class PlatformOperators extends pulumi.ComponentResource {
     this.ready = [this.scyllaOperator, ...this.operatorSpread, ...(this.operatorConfig ? [this.operatorConfig] : [])];
     this.registerOutputs({});
   }
+}
+
+/** A pinned chart installed as a Helm release named after the chart. */
+function chartRelease(
+  name: string,
+  chart: { readonly chart: string; readonly version: string; readonly repo: string },
+  namespace: string,
+  values: pulumi.Inputs,
+  opts: pulumi.CustomResourceOptions,
+): k8s.helm.v3.Release {
+  return new k8s.helm.v3.Release(
+    name,
+    { name: chart.chart, chart: chart.chart, version: chart.version, repositoryOpts: { repo: chart.repo }, namespace, values },
+    opts,
+  );
 }
