@@ -6,7 +6,16 @@ import { stringify } from "yaml";
 import type { EnvironmentPlan } from "../../components/plan";
 import { type RecordedResource, UNKNOWN } from "./recorded";
 
-const KUBERNETES_OBJECT = /^kubernetes:([a-z0-9.-]+\/)?[a-zA-Z0-9]+:[A-Za-z0-9]+$/;
+const KUBERNETES_TYPE = /^kubernetes:([a-z0-9.-]+\/)?v[a-z0-9]+:[A-Za-z0-9]+$/;
+
+/**
+ * A resource that is a whole Kubernetes object: `kubernetes:<group>/<version>:<Kind>` carrying a
+ * `kind`. A `…Patch` resource is a partial object applied onto one something else created, and a
+ * Helm release carries no `kind`; neither is an object itself.
+ */
+export function isKubernetesObject(r: { readonly custom: boolean; readonly type: string }, body: Readonly<Record<string, unknown>>): boolean {
+  return r.custom && KUBERNETES_TYPE.test(r.type) && !r.type.endsWith("Patch") && typeof body.kind === "string";
+}
 
 export interface ManifestObject {
   apiVersion: string;
@@ -26,9 +35,7 @@ export function manifestsByRegion(resources: readonly RecordedResource[], plan: 
   }
   const out = new Map<string, ManifestObject[]>(plan.regions.map((r) => [r.key, []]));
   for (const r of resources) {
-    if (!r.custom || !KUBERNETES_OBJECT.test(r.type) || typeof r.inputs.kind !== "string") continue;
-    // A `…Patch` resource is a partial object applied onto one something else created; it is not an object itself.
-    if (r.type.endsWith("Patch")) continue;
+    if (!isKubernetesObject(r, r.inputs)) continue;
     const key = r.provider ? regionOfProvider.get(r.provider) : undefined;
     if (key) out.get(key)!.push(r.inputs as ManifestObject);
   }

@@ -5,18 +5,17 @@
  * offline check only — under the real engine the API server validates.
  */
 import type { ResourceGraph } from "../../policies/model/graph";
+import { isKubernetesObject } from "../engine/manifests";
 import { type ScyllaPolicy, stackRule } from "../../policies/rule";
 import type { CrdCatalog } from "./crds";
 import { type ManifestObject, formatViolation, validateObjects } from "./manifests";
 
 export const MANIFEST_SCHEMA_RULE = "kubernetes-manifest-schema";
 
-const KUBERNETES_OBJECT = /^kubernetes:([a-z0-9.-]+\/)?v[a-z0-9]+:[A-Za-z0-9]+$/;
-
-/** Kubernetes objects of the graph; `…Patch` resources are partial objects applied onto others, not objects. */
+/** Kubernetes objects of the graph (the same objects the synth writes to manifests). */
 export function kubernetesObjects(graph: ResourceGraph): Array<{ urn: string; object: ManifestObject }> {
   return graph.resources
-    .filter((r) => r.custom && KUBERNETES_OBJECT.test(r.type) && !r.type.endsWith("Patch") && typeof r.props.kind === "string")
+    .filter((r) => isKubernetesObject(r, r.props))
     .map((r) => ({ urn: r.urn, object: r.props as ManifestObject }));
 }
 

@@ -153,8 +153,7 @@ export class ReplicationJob extends pulumi.ComponentResource {
         },
       },
       {
-        ...base,
-        dependsOn: [...(base.dependsOn as pulumi.Resource[]), credentials, scriptsMap, account, role, binding],
+        ...childOptions(this, args, [credentials, scriptsMap, account, role, binding]),
         // A rebuild streams a full copy of the data; the default 10-minute wait is far too short.
         customTimeouts: { create: "12h", update: "12h" },
         deleteBeforeReplace: true,
