@@ -42,7 +42,8 @@ const argv = process.argv.slice(2);
 if (buildIsCurrent()) {
   require(path.join(ROOT, "dist", "cli", "main.js")).cli(argv);
 } else {
-  if (process.env.SCYLLA_HA_FROM_SOURCE !== "1") {
+  // A note for a person at a terminal; scripts and CI read stderr for the command's own messages.
+  if (process.env.SCYLLA_HA_FROM_SOURCE !== "1" && process.stderr.isTTY) {
     process.stderr.write("scylla-ha: sources changed since the last build, running them through tsx (slower); `npm run build` compiles them again\n");
   }
   // What `node --import tsx` loads: both the require and the ESM hooks (the CLI loads each

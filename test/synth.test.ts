@@ -6,7 +6,8 @@ import * as aws from "@pulumi/aws";
 import { toStackExport } from "../cli/engine/export";
 import { manifestsByRegion, toYamlDocuments } from "../cli/engine/manifests";
 import { MockEngine } from "../cli/engine/mock-engine";
-import { committedStacks } from "../stacks/config";
+import { synthesize } from "../cli/engine/synthesize";
+import { committedStacks, readStackConfigFile, stackConfigPath } from "../stacks/config";
 import { ConfigError } from "../stacks/validate";
 import { environment, threeAwsRegions } from "./helpers/fixtures";
 import { runCli } from "./helpers/cli";
@@ -45,6 +46,24 @@ describe("offline synth", () => {
     for (const r of exported.deployment.resources) {
       expect(Object.keys(r)).toEqual(expect.arrayContaining(["urn", "custom", "type", "inputs", "outputs", "dependencies", "propertyDependencies", "protect", "retainOnDelete"]));
     }
+  });
+
+  it("captures the program's warnings instead of printing them: prod has neither secret set", async () => {
+    const result = await synthStack("prod");
+    expect(result.warnings.map((w) => w.slice(0, w.indexOf(":")))).toEqual(["agentAuthToken", "cqlAdminPassword"]);
+    expect(result.warnings[0]).toContain("pulumi config set --secret scylla-ha-stack:agentAuthToken");
+    const flat = { ...readStackConfigFile(stackConfigPath("prod")), "scylla-ha-stack:agentAuthToken": "t", "scylla-ha-stack:cqlAdminPassword": "p" };
+    const withSecrets = await synthesize({ stack: "prod", config: flat, strict: true, captureStacks: false, echoWarnings: false });
+    expect(withSecrets.warnings).toEqual([]);
+  });
+
+  it("serves a committed stack from the run's shared synth, equal to synthesizing it here", async () => {
+    const shared = await synthStack("dev");
+    const here = await synthesize({ stack: "dev", strict: true, preview: true, captureStacks: false, echoWarnings: false });
+    expect(shared).toEqual(JSON.parse(JSON.stringify(here)));
+    // Each call is a copy of its own: a test that edits its result cannot change another's.
+    (shared.resources[0]!.inputs as Record<string, unknown>).edited = true;
+    expect((await synthStack("dev")).resources[0]!.inputs).not.toHaveProperty("edited");
   });
 
   it("records a custom resource on a default provider so the policies can flag it", async () => {

@@ -42,6 +42,12 @@ export interface SynthOptions {
    * @default true
    */
   readonly captureStacks?: boolean;
+  /**
+   * Print the program's warnings (`pulumi.log.warn`) as they happen, as the Pulumi CLI would.
+   * Either way they are returned in `warnings`; tests turn the printing off and assert on them.
+   * @default true
+   */
+  readonly echoWarnings?: boolean;
 }
 
 export interface SynthResult {
@@ -49,6 +55,8 @@ export interface SynthResult {
   readonly plan: EnvironmentPlan;
   readonly resources: readonly RecordedResource[];
   readonly outputs: Record<string, unknown>;
+  /** What the program logged with `pulumi.log.warn`, in order, without the `warning: [runtime] ` prefix. */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -78,6 +86,8 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   let failure: unknown;
   const stackTraceLimit = Error.stackTraceLimit;
   if (options.captureStacks === false && !process.env.PULUMI_DEBUG_PROMISE_LEAKS) Error.stackTraceLimit = 0;
+  const warnings: string[] = [];
+  const restoreWarn = captureWarnings(warnings, options.echoWarnings ?? true);
   try {
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
@@ -92,10 +102,30 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
     await engine.settle();
   } finally {
     Error.stackTraceLimit = stackTraceLimit;
+    restoreWarn();
   }
   if (failure !== undefined) throw failure;
   // At preview the outputs promise resolves to undefined as soon as any output is unknown; the
   // recorded root Stack holds the known part, exactly as the export does.
   const root = engine.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: root?.outputs ?? {} };
+  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: root?.outputs ?? {}, warnings };
+}
+
+const RUNTIME_WARNING = /^warning: \[runtime\] ([\s\S]*)$/;
+
+/**
+ * With no engine connected, `pulumi.log.warn` writes `warning: [runtime] <message>` through
+ * `console.warn` (@pulumi/pulumi 3.248.0, log/index.js:75-83); that is the one place to catch
+ * the program's warnings. Other console output passes through untouched.
+ */
+function captureWarnings(into: string[], echo: boolean): () => void {
+  const original = console.warn;
+  console.warn = (...args: unknown[]) => {
+    const match = args.length === 1 && typeof args[0] === "string" ? RUNTIME_WARNING.exec(args[0]) : null;
+    if (match) into.push(match[1]!);
+    if (!match || echo) original(...args);
+  };
+  return () => {
+    console.warn = original;
+  };
 }

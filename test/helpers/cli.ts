@@ -1,6 +1,7 @@
 /**
- * Runs `scylla-ha` as a user would, in a fresh process, from the TypeScript
- * sources (never the dist/ build, which may predate the code under test).
+ * Runs `scylla-ha` as a user would: a fresh process through bin/scylla-ha.js,
+ * which runs the compiled dist/ only when it is newer than every source and the
+ * sources through tsx otherwise, so a test never sees stale code.
  */
 import { execFile } from "node:child_process";
 import * as path from "node:path";
@@ -18,7 +19,7 @@ export function runCli(args: readonly string[], options: { readonly cwd?: string
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ["--import", "tsx", path.join(ROOT, "cli", "main.ts"), ...args],
+      [path.join(ROOT, "bin", "scylla-ha.js"), ...args],
       { cwd: options.cwd ?? ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
     );

@@ -5,10 +5,12 @@
  * registration before anything is asserted.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { inject } from "vitest";
 import { MockEngine, type EngineOptions } from "../../cli/engine/mock-engine";
 import type { RecordedResource } from "../../cli/engine/recorded";
 import { type SynthResult, synthesize } from "../../cli/engine/synthesize";
 import { PROJECT } from "../../stacks/schema";
+import { cachedSynth } from "./synth-cache";
 
 export type { RecordedResource };
 
@@ -34,12 +36,23 @@ export function mockEngine(options: Partial<EngineOptions> = {}): Recording {
 /**
  * Runs the real program for a committed stack, or for an in-memory config, in
  * strict preview mode; `previousOutputs` stands for the stack's last update.
+ * A committed stack with neither comes from the run's shared synth (one per
+ * environment per `vitest run`, see synth-cache.ts), a fresh copy each call.
+ * Warnings the program logs are not printed; they are in `result.warnings`.
  */
-export function synthStack(stack: string, config?: Record<string, unknown>, previousOutputs?: Record<string, unknown>): Promise<SynthResult> {
+export async function synthStack(stack: string, config?: Record<string, unknown>, previousOutputs?: Record<string, unknown>): Promise<SynthResult> {
+  if (!config && !previousOutputs) {
+    const cached = await cachedSynth(inject("synthCache"), stack);
+    if (cached) return cached;
+  }
   return synthesize({
     stack,
     strict: true,
     preview: true,
+    // Stacks on every promise the runtime creates are for its leak report only, and cost most of
+    // a synth's time; assertion failures keep theirs (the limit is restored after the program).
+    captureStacks: false,
+    echoWarnings: false,
     ...(config ? { config: flatten(config) } : {}),
     ...(previousOutputs ? { previousOutputs } : {}),
   });
