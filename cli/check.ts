@@ -2,22 +2,24 @@
  * npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>] [--crds <dir>]
  *
  * Runs every policy over the offline synth of a committed environment, or
- * over any Pulumi stack export. The environment's `policies/<env>.json`
- * applies unless --policy-config is given; an environment without one gets
- * production levels. With --crds, every Kubernetes object must also validate
+ * over any Pulumi stack export. Levels follow the tier the stack exports
+ * (production when it exports none); the environment's `policies/<env>.json`,
+ * or --policy-config, overrides them (policies/config.ts). With --crds, every Kubernetes object must also validate
  * against the CRDs in that directory (a mandatory violation per object and
  * JSON path that does not). Exit 0: no mandatory violation; 1: at least one;
- * 2: unusable input (unreadable file, not a stack export, bad config).
+ * 2: unusable input (unreadable file, not a stack export, nothing to judge, bad config).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type PackConfig, PolicyConfigError, defaultPackConfig, resolvePackConfig } from "../policies/config";
+import { type LevelSet, PolicyConfigError, resolveLevels, stackTier } from "../policies/config";
 import { analyseFailureDomains } from "../policies/failure";
 import { ResourceGraph } from "../policies/model/graph";
-import { StackExportError, fromRecorded, fromStackExport } from "../policies/model/load";
+import { assertJudgeable } from "../policies/model/judgeable";
+import { StackExportError, fromRecorded, fromStackExport, projectFromUrn } from "../policies/model/load";
 import { ALL_POLICIES } from "../policies/rules/all";
 import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
+import { PROJECT } from "../stacks/schema";
 import { ConfigError } from "../stacks/validate";
 import { UsageError, parseFlags } from "./args";
 import { synthesize } from "./engine/synthesize";
@@ -56,17 +58,24 @@ export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got ${flags.format})\n${USAGE}`);
 
     const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
+    try {
+      assertJudgeable(graph);
+    } catch (err) {
+      if (err instanceof StackExportError) throw new StackExportError(`${artifact}: ${err.message}`);
+      throw err;
+    }
     const stack = flags.stack ?? graph.stack ?? "unknown";
-    const config = loadPackConfig(flags["policy-config"], stack);
+    const levels = levelsOf(graph, flags["policy-config"]);
     const policies = flags.crds ? [...ALL_POLICIES, schemaRule(flags.crds)] : ALL_POLICIES;
     const report: CheckReport = {
       stack,
       resources: graph.resources.length,
-      violations: evaluate(graph, policies, config),
+      levels,
+      violations: evaluate(graph, policies, levels.config),
       failureDomains: analyseFailureDomains(graph),
     };
     const ctx: ReportContext = { report, graph, policies, artifact };
-    const stdout = format === "json" ? toJson(report) : format === "sarif" ? renderSarif(ctx) : format === "markdown" ? renderMarkdown(ctx) : renderText(ctx);
+    const stdout = format === "json" ? toJson(ctx) : format === "sarif" ? renderSarif(ctx) : format === "markdown" ? renderMarkdown(ctx) : renderText(ctx);
     return { code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, stdout, stderr: "" };
   } catch (err) {
     if (err instanceof UsageError || err instanceof UnusableInput || err instanceof ConfigError || err instanceof PolicyConfigError || err instanceof StackExportError) {
@@ -115,16 +124,26 @@ function schemaRule(dir: string): ScyllaPolicy {
   }
 }
 
-function loadPackConfig(file: string | undefined, stack: string): PackConfig {
-  const chosen = file ?? path.join(POLICIES_DIR, `${stack}.json`);
-  if (!file && !fs.existsSync(chosen)) return defaultPackConfig(ALL_POLICIES);
-  let doc: unknown;
-  try {
-    doc = JSON.parse(fs.readFileSync(chosen, "utf8"));
-  } catch (err) {
-    throw new PolicyConfigError(`cannot use policy config ${chosen}: ${(err as Error).message}`);
+/**
+ * The tier's level set with the override on top: --policy-config when given,
+ * else `policies/<stack>.json` — only for a stack of this project, since
+ * another project's stack named `prod` is not our prod.
+ */
+function levelsOf(graph: ResourceGraph, file: string | undefined): LevelSet {
+  const ours = graph.rootUrn !== undefined && projectFromUrn(graph.rootUrn) === PROJECT;
+  const own = ours && graph.stack ? path.join(POLICIES_DIR, `${graph.stack}.json`) : undefined;
+  const chosen = file ?? (own && fs.existsSync(own) ? own : undefined);
+  let override: { doc: unknown; file: string } | undefined;
+  if (chosen) {
+    try {
+      override = { doc: JSON.parse(fs.readFileSync(chosen, "utf8")), file: chosen };
+    } catch (err) {
+      throw new PolicyConfigError(`cannot use policy config ${chosen}: ${(err as Error).message}`);
+    }
   }
-  return resolvePackConfig(doc, ALL_POLICIES, chosen);
+  const root = path.resolve(POLICIES_DIR, "..");
+  const show = (f: string) => (path.resolve(f).startsWith(`${root}${path.sep}`) ? path.relative(root, path.resolve(f)) : f);
+  return resolveLevels(ALL_POLICIES, { tier: stackTier(graph), policiesDir: POLICIES_DIR, ...(override ? { override } : {}), show });
 }
 
 if (require.main === module) {
