@@ -154,7 +154,7 @@ describe("GitHub workflows", () => {
     const gate = up.steps.find((s: Step) => s.run?.includes("check"));
     expect(gate.env).toEqual({ STACK: "${{ inputs.stack }}", LEVELS: "${{ runner.temp }}/levels.json" });
     expect(gate.run).toContain('npm run --silent check -- --stack "$STACK" --format text --report json="$RUNNER_TEMP/check.json"');
-    expect(gate.run).toContain('jq .levels.policies "$RUNNER_TEMP/check.json" > "$LEVELS"');
+    expect(gate.run).toContain(`require(process.argv[1]).levels.policies, null, 2))' "$RUNNER_TEMP/check.json" > "$LEVELS"`);
     expect(step(up, "pulumi/actions").with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "${{ runner.temp }}/levels.json" });
   });
 });
