@@ -1,21 +1,18 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { parse } from "yaml";
 import { TIERS, resolvePackConfig } from "../policies/config";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { committedStacks } from "../stacks/config";
+import { runCli } from "./helpers/cli";
 import type { GraphBuilder } from "./helpers/graph-builder";
 import { addOpsPool, movePool, onOpsPool } from "./helpers/failure-breakers";
 import { awsEnvironment, gcpEnvironment } from "./helpers/policy-env";
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
 let files = 0;
 
@@ -200,7 +197,8 @@ describe("npm run check", () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "qa-"));
     const config = path.join(out, "Pulumi.qa.yaml");
     fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), config);
-    await run(TSX, ["cli/synth.ts", "--stack", "qa", "--config", config, "--out", out], { cwd: ROOT });
+    const synth = await runCli(["synth", "--stack", "qa", "--config", config, "--out", out]);
+    expect([synth.code, synth.stderr]).toEqual([0, expect.any(String)]);
     const { code, report, stderr } = await checkDoc(JSON.parse(fs.readFileSync(path.join(out, "qa.export.json"), "utf8")));
     expect([code, stderr]).toEqual([0, ""]);
     expect([report.stack, report.levels.tier, report.levels.tierFrom, report.levels.files]).toEqual(["qa", "development", "the stack's tier output", ["policies/levels/development.json"]]);
@@ -221,7 +219,7 @@ describe("npm run check", () => {
     [["--export", "CLEAN", "--policy-config", "/nonexistent/p.json"], "check: cannot use policy config /nonexistent/p.json: ENOENT"],
     [["--stack", "prod", "--export", "x.json"], "check: give exactly one of --stack or --export"],
     [["--export", "CLEAN", "--format", "html"], "check: --format must be one of text, markdown, json, sarif (got html)"],
-    [["--stack", "nope"], "check: no stack config stacks/Pulumi.nope.yaml for stack nope"],
+    [["--stack", "nope"], "check: unknown stack nope: the committed environments are dev, prod, staging"],
   ])("exits 2 on unusable input %j", async (argv, message) => {
     const files: Record<string, string> = {
       MALFORMED: write('{"version": 3, "deployment": {'),
@@ -247,10 +245,10 @@ describe("npm run check", () => {
   });
 
   it("exits 0 on the synth of every committed stack and renders the prod PR comment with its diagram", async () => {
-    const cli = (...args: string[]) => run(TSX, ["cli/check.ts", ...args], { cwd: ROOT });
+    const cli = (...args: string[]) => runCli(["check", ...args]);
     const others = committedStacks().filter((s) => s !== "prod");
-    // execFile rejects on a non-zero exit, so resolving means exit 0.
     const [prod, ...rest] = await Promise.all([cli("--stack", "prod", "--format", "markdown"), ...others.map((s) => cli("--stack", s, "--format", "json"))]);
+    expect([prod, ...rest].map((r) => r!.code)).toEqual([0, ...others.map(() => 0)]);
     expect(prod!.stdout).toMatch(/^### ✅ \*\*prod\*\*: no policy violations \(\d+ resources checked\)/);
     expect(prod!.stdout).toContain("```mermaid\nflowchart TB\n");
     expect(prod!.stdout).toContain("Levels: tier production (policies/levels/production.json + policies/prod.json; the stack's tier output)");
