@@ -1,10 +1,15 @@
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { COMMENT_MARKER } from "../cli/report/markdown";
+import { ALL_POLICIES } from "../policies/rules/all";
 import { committedStacks } from "../stacks/config";
+import type { GraphBuilder } from "./helpers/graph-builder";
+import { awsEnvironment } from "./helpers/policy-env";
 
 const ROOT = path.resolve(__dirname, "..");
 const DIR = path.join(ROOT, ".github", "workflows");
@@ -157,6 +162,69 @@ describe("GitHub workflows", () => {
     expect(gate.run).toContain(`require(process.argv[1]).levels.policies, null, 2))' "$RUNNER_TEMP/check.json" > "$LEVELS"`);
     expect(step(up, "pulumi/actions").with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "${{ runner.temp }}/levels.json" });
   });
+});
+
+/** The stack's `tier` output on its root Stack resource, as stacks/program.ts exports it. */
+function withTier(b: GraphBuilder, tier: string): GraphBuilder {
+  const root = b.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+  root.outputs = { ...root.outputs, tier };
+  return b;
+}
+
+/** Runs pr.yml's gate script for real, in this checkout as the base branch, over the given exports. */
+function runGate(exports: Record<string, unknown>): Promise<{ code: number; stdout: string; report: string }> {
+  const judge = load("pr.yml").jobs.gate.steps.find((s: Step) => s.run && s.run !== "npm ci");
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "gate-"));
+  const dir = path.join(tmp, "exports");
+  fs.mkdirSync(dir);
+  for (const [file, doc] of Object.entries(exports)) fs.writeFileSync(path.join(dir, file), JSON.stringify(doc));
+  const report = path.join(tmp, "policy-report");
+  const env = { ...process.env, EXPORTS: dir, REPORT: report, PR_NUMBER: "42", HEAD_SHA: "a".repeat(40), BASE_SHA: "b".repeat(40), SCYLLA_HA_FROM_SOURCE: "1" };
+  return new Promise((resolve) => {
+    execFile("bash", ["-c", judge.run], { cwd: ROOT, env, maxBuffer: 64 * 1024 * 1024 }, (err, stdout) =>
+      resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, report }),
+    );
+  });
+}
+
+describe("pr.yml gate script, run for real with this checkout as the base branch", () => {
+  const clean = () => ({
+    "dev.export.json": withTier(awsEnvironment("dev"), "development").toExport(),
+    "prod.export.json": withTier(awsEnvironment("prod"), "production").toExport(),
+    "staging.export.json": withTier(awsEnvironment("staging"), "staging").toExport(),
+  });
+
+  it("passes clean exports and leaves the comment, the SARIF and each environment's complete level set", async () => {
+    const { code, stdout, report } = await runGate(clean());
+    expect(code, stdout).toBe(0);
+    const comment = fs.readFileSync(path.join(report, "comment.md"), "utf8");
+    expect(comment.startsWith(`${COMMENT_MARKER}\n## Policy check\n`)).toBe(true);
+    expect(comment).toContain(`judged by the policy pack, checker and levels of the base branch at ${"b".repeat(8)}.`);
+    for (const env of ["dev", "prod", "staging"]) expect(comment).toContain(`**${env}**`);
+    expect(fs.readFileSync(path.join(report, "pr-number"), "utf8")).toBe("42\n");
+    expect(fs.readdirSync(path.join(report, "sarif")).sort()).toEqual(["dev.sarif", "prod.sarif", "staging.sarif"]);
+    const prod = JSON.parse(fs.readFileSync(path.join(report, "levels", "prod.json"), "utf8"));
+    expect(Object.keys(prod)).toEqual(ALL_POLICIES.map((p) => p.name));
+    expect(prod["scylla-raft-majority"]).toEqual({ enforcementLevel: "mandatory", minDatacenters: 3 });
+    expect(JSON.parse(fs.readFileSync(path.join(report, "levels", "dev.json"), "utf8"))["nat-gateway-per-zone"]).toEqual({ enforcementLevel: "advisory" });
+  }, 120_000);
+
+  it("judges a PR that lowers prod's tier at base's production levels, and refuses exports that lie or are missing", async () => {
+    const exports: Record<string, unknown> = clean();
+    // The PR set prod's tier to development and dropped the S3 endpoint; base's policies/prod.json still pins production.
+    exports["prod.export.json"] = withTier(awsEnvironment("prod").remove("prod-use1-s3"), "development").toExport();
+    // An export whose stack is not the environment its file claims, and no dev export at all.
+    exports["staging.export.json"] = withTier(awsEnvironment("qa"), "staging").toExport();
+    delete exports["dev.export.json"];
+    const { code, stdout, report } = await runGate(exports);
+    expect(code).toBe(2);
+    expect(stdout).toContain("::error::mandatory policy violations in prod\n");
+    expect(stdout).toContain("::error::staging.export.json holds stack 'qa'\n");
+    expect(stdout).toContain("::error::no export of environment dev, which the base branch deploys\n");
+    const levels = JSON.parse(fs.readFileSync(path.join(report, "prod.json"), "utf8")).levels;
+    expect([levels.tier, levels.files]).toEqual(["production", ["policies/levels/production.json", "policies/prod.json"]]);
+    expect(fs.existsSync(path.join(report, "levels", "staging.json"))).toBe(false);
+  }, 120_000);
 });
 
 describe("CODEOWNERS", () => {
