@@ -83,7 +83,7 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
     violations: evaluate(graph, policies, levels.config),
     failureDomains: analyseFailureDomains(graph),
   };
-  const ctx: ReportContext = { report, graph, policies, artifact };
+  const ctx: ReportContext = { report, graph, policies, artifact: sarifArtifact(graph, artifact) };
   for (const { format: f, file } of reports) writeReport(file, render(f, ctx));
   return {
     code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0,
@@ -185,14 +185,29 @@ function readOverride(file: string): { doc: unknown; file: string } {
   }
 }
 
+/** Whether the graph is a stack of this project (its URNs carry Pulumi.yaml's name). */
+function isOurs(graph: ResourceGraph): boolean {
+  return graph.rootUrn !== undefined && projectFromUrn(graph.rootUrn) === projectName();
+}
+
+/**
+ * Where SARIF results point: the environment's stack config when the export
+ * is one of this project's committed environments (code scanning can only
+ * place a result on a file of the repository; an export usually lives outside
+ * it), else the file checked.
+ */
+function sarifArtifact(graph: ResourceGraph, checked: string): string {
+  const config = graph.stack ? path.join("stacks", `Pulumi.${graph.stack}.yaml`) : undefined;
+  return config && isOurs(graph) && fs.existsSync(path.join(PROJECT_ROOT, config)) ? config : checked;
+}
+
 /**
  * The tier's level set with the override on top: --policy-config when given,
  * else `policies/<stack>.json` — only for a stack of this project, since
  * another project's stack named `prod` is not our prod.
  */
 function levelsOf(graph: ResourceGraph, given: { doc: unknown; file: string } | undefined): LevelSet {
-  const ours = graph.rootUrn !== undefined && projectFromUrn(graph.rootUrn) === projectName();
-  const own = ours && graph.stack ? path.join(POLICIES_DIR, `${graph.stack}.json`) : undefined;
+  const own = isOurs(graph) && graph.stack ? path.join(POLICIES_DIR, `${graph.stack}.json`) : undefined;
   const override = given ?? (own && fs.existsSync(own) ? readOverride(own) : undefined);
   const show = (f: string) => (path.resolve(f).startsWith(`${PROJECT_ROOT}${path.sep}`) ? path.relative(PROJECT_ROOT, path.resolve(f)) : f);
   return resolveLevels(ALL_POLICIES, { tier: stackTier(graph), policiesDir: POLICIES_DIR, ...(override ? { override } : {}), show });

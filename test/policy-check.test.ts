@@ -204,6 +204,19 @@ describe("npm run check", () => {
     expect([report.stack, report.levels.tier, report.levels.tierFrom, report.levels.files]).toEqual(["qa", "development", "the stack's tier output", ["policies/levels/development.json"]]);
   }, 120_000);
 
+  it("SARIF from an export of a committed environment points at its stack config; anything else at the export", async () => {
+    const uri = async (doc: unknown) => {
+      const file = write(doc);
+      const out = await runCheck(["--export", file, "--format", "sarif"]);
+      return [JSON.parse(out.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, file] as const;
+    };
+    expect((await uri(awsEnvironment("prod").remove("prod-use1-s3").toExport()))[0]).toBe("stacks/Pulumi.prod.yaml");
+    const [qa, qaFile] = await uri(awsEnvironment("qa").remove("qa-use1-s3").toExport());
+    expect(qa).toBe(path.relative(process.cwd(), qaFile));
+    const [other, otherFile] = await uri(foreign(awsEnvironment("prod").remove("prod-use1-s3")));
+    expect(other).toBe(path.relative(process.cwd(), otherFile));
+  });
+
   it("applies --policy-config instead of the stack's file", async () => {
     const config = write({ all: "advisory" });
     const { code, report } = await checkJson(awsEnvironment().remove("prod-use1-s3"), "--policy-config", config);
