@@ -52,6 +52,7 @@ describe("GitHub workflows", () => {
       "aws-actions/configure-aws-credentials",
       "github/codeql-action/upload-sarif",
       "google-github-actions/auth",
+      "google-github-actions/setup-gcloud",
       "pulumi/actions",
     ]);
   });
@@ -130,6 +131,7 @@ describe("GitHub workflows", () => {
     });
     expect(step(job, "aws-actions/configure-aws-credentials").with["role-to-assume"]).toBe("${{ vars.AWS_PREVIEW_ROLE_ARN }}");
     expect(step(job, "google-github-actions/auth").with.workload_identity_provider).toBe("${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}");
+    expect(step(job, "google-github-actions/setup-gcloud")).toMatchObject({ if: "matrix.cloud == 'gcp'", with: { install_components: "gke-gcloud-auth-plugin" } });
   });
 
   it("pr-comment.yml posts one sticky comment and the SARIF from the gate, verifying the PR number, checking out nothing", () => {
@@ -161,6 +163,10 @@ describe("GitHub workflows", () => {
     expect(gate.run).toContain('npm run --silent check -- --stack "$STACK" --format text --report json="$RUNNER_TEMP/check.json"');
     expect(gate.run).toContain(`require(process.argv[1]).levels.policies, null, 2))' "$RUNNER_TEMP/check.json" > "$LEVELS"`);
     expect(step(up, "pulumi/actions").with).toMatchObject({ command: "up", policyPacks: "policies", policyPackConfigs: "${{ runner.temp }}/levels.json" });
+    // GKE's kubeconfig needs the auth plugin, installed after the GCP credentials.
+    const order = up.steps.map((s: Step) => s.uses?.split("@")[0]);
+    expect(order.indexOf("google-github-actions/setup-gcloud")).toBe(order.indexOf("google-github-actions/auth") + 1);
+    expect(step(up, "google-github-actions/setup-gcloud")).toMatchObject({ if: "inputs.cloud == 'gcp'", with: { install_components: "gke-gcloud-auth-plugin" } });
   });
 });
 
