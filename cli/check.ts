@@ -3,13 +3,17 @@
  * of a committed environment, or over any Pulumi stack export. Flags and exit
  * codes: the `check` entry of commands.ts. The export path is JSON plus a
  * graph and never loads a Pulumi SDK; the synth path loads them on demand.
+ * Levels follow the tier the stack exports (production when it exports
+ * none); `policies/<env>.json`, or --policy-config, overrides them
+ * (policies/config.ts). Input with nothing to judge is refused (exit 2).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { type PackConfig, PolicyConfigError, defaultPackConfig, resolvePackConfig } from "../policies/config";
+import { type LevelSet, PolicyConfigError, resolveLevels, stackTier } from "../policies/config";
 import { analyseFailureDomains } from "../policies/failure";
 import { ResourceGraph } from "../policies/model/graph";
-import { StackExportError, fromRecorded, fromStackExport } from "../policies/model/load";
+import { assertJudgeable } from "../policies/model/judgeable";
+import { StackExportError, fromRecorded, fromStackExport, projectFromUrn } from "../policies/model/load";
 import { ALL_POLICIES } from "../policies/rules/all";
 import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
@@ -60,19 +64,26 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
 
   // Everything a flag names is read before the synth, so a bad file fails fast.
   const schema = flags.crds ? await schemaRule(flags.crds) : undefined;
-  const stackConfig = flags.stack ? loadPackConfig(flags["policy-config"], flags.stack) : undefined;
+  const given = flags["policy-config"] ? readOverride(flags["policy-config"]) : undefined;
   const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
+  try {
+    assertJudgeable(graph);
+  } catch (err) {
+    if (err instanceof StackExportError) throw new StackExportError(`${artifact}: ${err.message}`);
+    throw err;
+  }
   const stack = flags.stack ?? graph.stack ?? "unknown";
-  const config = stackConfig ?? loadPackConfig(flags["policy-config"], stack);
+  const levels = levelsOf(graph, given);
   const coverage = schema?.coverage;
   const policies = schema ? [...ALL_POLICIES, schema.rule] : ALL_POLICIES;
   const report: CheckReport = {
     stack,
     resources: graph.resources.length,
-    violations: evaluate(graph, policies, config),
+    levels,
+    violations: evaluate(graph, policies, levels.config),
     failureDomains: analyseFailureDomains(graph),
   };
-  const ctx: ReportContext = { report, graph, policies, artifact };
+  const ctx: ReportContext = { report, graph, policies, artifact: sarifArtifact(graph, artifact) };
   for (const { format: f, file } of reports) writeReport(file, render(f, ctx));
   return {
     code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0,
@@ -84,7 +95,7 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
 function render(format: Format, ctx: ReportContext): string {
   switch (format) {
     case "json":
-      return toJson(ctx.report);
+      return toJson(ctx);
     case "sarif":
       return renderSarif(ctx);
     case "markdown":
@@ -160,14 +171,44 @@ async function schemaRule(dir: string): Promise<{ rule: ScyllaPolicy; coverage: 
   }
 }
 
-function loadPackConfig(file: string | undefined, stack: string): PackConfig {
-  const chosen = file ?? path.join(POLICIES_DIR, `${stack}.json`);
-  if (!file && !fs.existsSync(chosen)) return defaultPackConfig(ALL_POLICIES);
-  let doc: unknown;
+/** This project's name (Pulumi.yaml), which its URNs carry; read here so --export loads no config schema. */
+function projectName(): string | undefined {
+  const text = fs.readFileSync(path.join(PROJECT_ROOT, "Pulumi.yaml"), "utf8");
+  return /^name:\s*(\S+)\s*$/m.exec(text)?.[1];
+}
+
+function readOverride(file: string): { doc: unknown; file: string } {
   try {
-    doc = JSON.parse(fs.readFileSync(chosen, "utf8"));
+    return { doc: JSON.parse(fs.readFileSync(file, "utf8")), file };
   } catch (err) {
-    throw new PolicyConfigError(`cannot use policy config ${chosen}: ${(err as Error).message}`);
+    throw new PolicyConfigError(`cannot use policy config ${file}: ${(err as Error).message}`);
   }
-  return resolvePackConfig(doc, ALL_POLICIES, chosen);
+}
+
+/** Whether the graph is a stack of this project (its URNs carry Pulumi.yaml's name). */
+function isOurs(graph: ResourceGraph): boolean {
+  return graph.rootUrn !== undefined && projectFromUrn(graph.rootUrn) === projectName();
+}
+
+/**
+ * Where SARIF results point: the environment's stack config when the export
+ * is one of this project's committed environments (code scanning can only
+ * place a result on a file of the repository; an export usually lives outside
+ * it), else the file checked.
+ */
+function sarifArtifact(graph: ResourceGraph, checked: string): string {
+  const config = graph.stack ? path.join("stacks", `Pulumi.${graph.stack}.yaml`) : undefined;
+  return config && isOurs(graph) && fs.existsSync(path.join(PROJECT_ROOT, config)) ? config : checked;
+}
+
+/**
+ * The tier's level set with the override on top: --policy-config when given,
+ * else `policies/<stack>.json` — only for a stack of this project, since
+ * another project's stack named `prod` is not our prod.
+ */
+function levelsOf(graph: ResourceGraph, given: { doc: unknown; file: string } | undefined): LevelSet {
+  const own = isOurs(graph) && graph.stack ? path.join(POLICIES_DIR, `${graph.stack}.json`) : undefined;
+  const override = given ?? (own && fs.existsSync(own) ? readOverride(own) : undefined);
+  const show = (f: string) => (path.resolve(f).startsWith(`${PROJECT_ROOT}${path.sep}`) ? path.relative(PROJECT_ROOT, path.resolve(f)) : f);
+  return resolveLevels(ALL_POLICIES, { tier: stackTier(graph), policiesDir: POLICIES_DIR, ...(override ? { override } : {}), show });
 }

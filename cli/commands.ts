@@ -23,13 +23,15 @@ synth of a committed environment (stacks/Pulumi.<env>.yaml), or over any Pulumi 
   --format <fmt>            what stdout gets: ${CHECK_FORMATS.join(", ")} (default text)
   --report <fmt>=<file>     also write that format to a file, from the same run; repeatable
                             (e.g. --report json=out/prod.json --report sarif=out/prod.sarif)
-  --policy-config <file>    enforcement levels and settings (default policies/<env>.json if it
-                            exists, otherwise production levels)
+  --policy-config <file>    overrides on top of the tier's levels (policies/levels/<tier>.json,
+                            the tier from the stack's \`tier\` output, production if it has none);
+                            default policies/<env>.json if it exists and the stack is this project's
   --crds <dir>              also validate every Kubernetes object against the CRDs in <dir> and
                             the Kubernetes schemas; prints what it validated on stderr
   --help, --version
 
-exit: 0 no mandatory violation · 1 at least one · 2 unusable input or bad arguments
+exit: 0 no mandatory violation · 1 at least one · 2 unusable input (nothing to judge included)
+      or bad arguments
 `,
     run: async (argv) => (await import("./check.js")).runCheck(argv),
   },

@@ -42,7 +42,12 @@ export interface ScyllaPolicy extends StackValidationPolicy {
 export function stackRule<C extends object = Record<string, never>>(spec: RuleSpec<C>): ScyllaPolicy {
   const check = (graph: ResourceGraph, rawConfig: Record<string, unknown>): Finding[] => {
     const config = { ...defaultsOf(spec.configSchema), ...rawConfig } as C;
-    return [...spec.check(graph, config)];
+    // A rule that reaches one problem along two paths reports it once, in the engine and offline alike.
+    const seen = new Set<string>();
+    return [...spec.check(graph, config)].filter((f) => {
+      const key = `${f.urn ?? ""}\n${f.message}`;
+      return !seen.has(key) && (seen.add(key), true);
+    });
   };
   return {
     name: spec.name,
@@ -72,4 +77,11 @@ export function defaultsOf(schema: PolicyConfigSchema | undefined): Record<strin
 export function list(items: readonly string[]): string {
   if (items.length <= 1) return items[0] ?? "";
   return `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/** Alternatives, any one of which is meant: `a`, `either a or b`, `any one of a, b or c`. */
+export function either(items: readonly string[]): string {
+  if (items.length <= 1) return items[0] ?? "";
+  const alternatives = `${items.slice(0, -1).join(", ")} or ${items[items.length - 1]}`;
+  return items.length === 2 ? `either ${alternatives}` : `any one of ${alternatives}`;
 }

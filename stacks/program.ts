@@ -45,6 +45,8 @@ export async function program(): Promise<ProgramResult> {
     plan,
     environment,
     outputs: {
+      // The check reads the levels to apply from this output, in a synth and a real export alike (policies/config.ts).
+      tier: plan.tier,
       regions: environment.regionOutputs,
       rollout: rolloutStateOf(plan),
       clientDatacenters: plan.clientDatacenters,

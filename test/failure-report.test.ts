@@ -1,5 +1,6 @@
 /** The failure-domain table of the text and markdown reports, and the domains in the JSON report. */
 import { describe, expect, it } from "vitest";
+import { mdText } from "../cli/report/escape";
 import { renderMarkdown } from "../cli/report/markdown";
 import { type ReportContext, toJson } from "../cli/report/report";
 import { renderText } from "../cli/report/text";
@@ -12,7 +13,9 @@ import { gcpEnvironment } from "./helpers/policy-env";
 
 function context(b: GraphBuilder): ReportContext {
   const graph = b.graph();
-  const report = { stack: b.stack, resources: graph.resources.length, violations: evaluate(graph, ALL_POLICIES, defaultPackConfig(ALL_POLICIES)), failureDomains: analyseFailureDomains(graph) };
+  const config = defaultPackConfig(ALL_POLICIES);
+  const levels = { tier: "production" as const, tierFrom: "the policies' own levels", files: [], config };
+  const report = { stack: b.stack, resources: graph.resources.length, levels, violations: evaluate(graph, ALL_POLICIES, config), failureDomains: analyseFailureDomains(graph) };
   return { report, graph, policies: ALL_POLICIES, artifact: "stacks/Pulumi.staging.yaml" };
 }
 
@@ -63,14 +66,14 @@ describe("failure-domain reports", () => {
     const start = md.indexOf("#### Failure domains: 3 of 6 survive a single failure");
     expect(md.slice(start + 1, start + 4)).toEqual(["", "| Domain | Kind | Survives | Why not / what degrades |", "| --- | --- | --- | --- |"]);
     expect(md.slice(start + 5, start + 7)).toEqual([
-      `| gcp:us-central1:us-central1-a | zone | ✅ | ${paused("us-central1-a").join("<br>")} |`,
-      `| gcp:us-central1:us-central1-b | zone | ❌ | **${lq("us-central1-b")}**<br>**${raft}**<br>no datacenter can serve QUORUM for keyspace app: 1 of 3 replicas left, 2 needed<br>EACH_QUORUM writes to keyspace app fail while us-central1 has no local quorum<br>${paused("us-central1-b").join("<br>")} |`,
+      `| \`gcp:us-central1:us-central1-a\` | zone | ✅ | ${paused("us-central1-a").map(mdText).join("<br>")} |`,
+      `| \`gcp:us-central1:us-central1-b\` | zone | ❌ | **${mdText(lq("us-central1-b"))}**<br>**${raft}**<br>no datacenter can serve QUORUM for keyspace app: 1 of 3 replicas left, 2 needed<br>EACH\\_QUORUM writes to keyspace app fail while us-central1 has no local quorum<br>${paused("us-central1-b").map(mdText).join("<br>")} |`,
     ]);
   });
 
   it("json: the check's failureDomains are the analysis, field by field", () => {
     const ctx = broken();
-    const doc = JSON.parse(toJson(ctx.report));
+    const doc = JSON.parse(toJson(ctx));
     expect(doc.failureDomains).toEqual(JSON.parse(JSON.stringify(ctx.report.failureDomains)));
     expect(doc.failureDomains.map((d: { kind: string; survives: boolean }) => [d.kind, d.survives])).toEqual([
       ["region", false],

@@ -3,7 +3,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
-import { resolvePackConfig } from "../policies/config";
+import { parse } from "yaml";
+import { TIERS, resolvePackConfig } from "../policies/config";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { committedStacks } from "../stacks/config";
 import { runCli } from "./helpers/cli";
@@ -22,8 +23,32 @@ function write(content: unknown): string {
 }
 
 async function checkJson(b: GraphBuilder, ...extra: string[]) {
-  const out = await runCheck(["--export", write(b.toExport()), "--format", "json", ...extra]);
+  return checkDoc(b.toExport(), ...extra);
+}
+
+async function checkDoc(doc: unknown, ...extra: string[]) {
+  const out = await runCheck(["--export", write(doc), "--format", "json", ...extra]);
   return { ...out, report: out.stdout ? JSON.parse(out.stdout) : undefined };
+}
+
+/** The stack's `tier` output, as stacks/program.ts exports it on the root Stack resource. */
+function withTier<B extends GraphBuilder>(b: B, tier: unknown): B {
+  const root = b.resources.find((r) => r.type === "pulumi:pulumi:Stack")!;
+  root.outputs = { ...root.outputs, tier };
+  return b;
+}
+
+/** An export document with some resources dropped. */
+class GraphBuilderLike {
+  constructor(private readonly doc: { version: number; deployment: { resources: Record<string, unknown>[] } }) {}
+  drop(test: (r: Record<string, unknown>) => boolean) {
+    return { ...this.doc, deployment: { ...this.doc.deployment, resources: this.doc.deployment.resources.filter((r) => !test(r)) } };
+  }
+}
+
+/** The same export under another project's URNs: a foreign stack. */
+function foreign(b: GraphBuilder): unknown {
+  return JSON.parse(JSON.stringify(b.toExport()).replaceAll("::scylla-ha-stack::", "::other-project::"));
 }
 
 type Spec = Record<string, any>;
@@ -81,7 +106,7 @@ describe("npm run check", () => {
   it("exits 0 on a clean export and prints the JSON contract", async () => {
     const { code, report, stderr } = await checkJson(awsEnvironment());
     expect([code, stderr]).toEqual([0, ""]);
-    expect({ ...report, failureDomains: report.failureDomains.length }).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, violations: [], failureDomains: 24 });
+    expect({ ...report, levels: report.levels.tier, failureDomains: report.failureDomains.length }).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, levels: "production", violations: [], failureDomains: 24 });
     expect(Object.keys(report.failureDomains[0])).toEqual(["domain", "kind", "survives", "causes", "effects", "assumptions", "dependents"]);
     expect(report.failureDomains.filter((d: { survives: boolean }) => !d.survives)).toEqual([]);
   });
@@ -93,16 +118,103 @@ describe("npm run check", () => {
     expect(report.violations).toContainEqual(expect.objectContaining({ policy, enforcementLevel: "mandatory", urn: b.find(name).urn }));
   });
 
-  it("uses the stack's own levels: dev is advisory, an unknown stack gets production levels", async () => {
-    const dev = await checkJson(awsEnvironment("dev").remove("prod-use1-s3".replace("prod", "dev")));
-    expect(dev.code).toBe(0);
+  it("levels follow the tier the stack exports; policies/<env>.json only overrides", async () => {
+    const dev = await checkJson(withTier(awsEnvironment("dev").remove("dev-use1-s3"), "development"));
+    expect([dev.code, dev.stderr]).toEqual([0, ""]);
+    expect(dev.report.levels).toMatchObject({ tier: "development", tierFrom: "the stack's tier output", files: ["policies/levels/development.json", "policies/dev.json"] });
     // Without the endpoint, backups go through NAT: each zone's NAT gateway now stops the DC's backups.
     expect(dev.report.violations.map((v: Record<string, string>) => [v.policy, v.enforcementLevel])).toEqual([
       ["s3-gateway-endpoint", "advisory"],
       ...["a", "b", "c"].map(() => ["single-failure-contained", "advisory"]),
     ]);
+    // A new environment with no policies/<env>.json gets its tier's levels, not production's.
+    const qa = await checkJson(withTier(awsEnvironment("qa").remove("qa-use1-s3"), "development"));
+    expect([qa.code, qa.report.stack, qa.report.levels.tier, qa.report.levels.files, qa.report.violations[0].enforcementLevel]).toEqual([0, "qa", "development", ["policies/levels/development.json"], "advisory"]);
+    const staging = await checkJson(withTier(awsEnvironment("qa").remove("qa-use1-s3"), "staging"));
+    expect([staging.code, staging.report.levels.tier, staging.report.violations[0].enforcementLevel]).toEqual([1, "staging", "mandatory"]);
+  });
+
+  it("a stack that exports no tier is judged at production levels, and the report says so", async () => {
     const qa = await checkJson(awsEnvironment("qa").remove("qa-use1-s3"));
-    expect([qa.code, qa.report.stack, qa.report.violations[0].enforcementLevel]).toEqual([1, "qa", "mandatory"]);
+    expect([qa.code, qa.report.levels.tier, qa.report.levels.tierFrom, qa.report.violations[0].enforcementLevel]).toEqual([1, "production", "the stack exports no tier: production, the strictest", "mandatory"]);
+  });
+
+  it("an environment's minimumTier wins over a lower tier output: a config change cannot lower prod's levels", async () => {
+    const prod = await checkJson(withTier(awsEnvironment("prod").remove("prod-use1-s3"), "development"));
+    expect([prod.code, prod.report.levels.tier, prod.report.levels.files]).toEqual([1, "production", ["policies/levels/production.json", "policies/prod.json"]]);
+    expect(prod.report.levels.tierFrom).toBe("minimumTier in policies/prod.json (the stack exports development)");
+  });
+
+  it("a foreign stack's levels are never taken from its name", async () => {
+    // Another project's stack called prod is not our prod: policies/prod.json does not apply, its own tier does.
+    const other = await checkDoc(foreign(withTier(awsEnvironment("prod").remove("prod-use1-s3"), "development")));
+    expect([other.code, other.report.levels.tier, other.report.levels.files]).toEqual([0, "development", ["policies/levels/development.json"]]);
+    const untiered = await checkDoc(foreign(awsEnvironment("dev").remove("dev-use1-s3")));
+    expect([untiered.code, untiered.report.levels.tier, untiered.report.levels.files]).toEqual([1, "production", ["policies/levels/production.json"]]);
+  });
+
+  it("refuses a tier output that is not a tier, naming the stack resource", async () => {
+    const { code, stderr } = await checkJson(withTier(awsEnvironment(), "gold"));
+    expect(code).toBe(2);
+    expect(stderr).toContain('urn:pulumi:prod::scylla-ha-stack::pulumi:pulumi:Stack::scylla-ha-stack-prod: stack output `tier` is "gold"; expected one of development, staging, production');
+  });
+
+  it("exits 2 on input it cannot judge, naming the place", async () => {
+    const b = awsEnvironment();
+    const exp = () => b.toExport() as { version: number; deployment: { resources: Record<string, unknown>[] } };
+    const at = (name: string) => exp().deployment.resources.findIndex((r) => typeof r.urn === "string" && r.urn.endsWith(`::${name}`));
+    const cases: [unknown, string][] = [];
+    cases.push([{ version: 3, deployment: { manifest: {}, resources: [] } }, "the stack holds no resources, so there is nothing to judge"]);
+    cases.push([{ version: 3, deployment: {} }, "the stack holds no resources"]);
+    const noDc = new GraphBuilderLike(exp()).drop((r) => r.type === "kubernetes:scylla.scylladb.com/v1:ScyllaCluster");
+    cases.push([noDc, "but no ScyllaDB datacenter (no kubernetes:scylla.scylladb.com/v1:ScyllaCluster"]);
+    const dup = exp();
+    dup.deployment.resources.push({ ...dup.deployment.resources[at("prod-euw1-vpc")]! });
+    cases.push([dup, `deployment.resources[${dup.deployment.resources.length - 1}].urn: urn:pulumi:prod::scylla-ha-stack::aws:ec2/vpc:Vpc::prod-euw1-vpc is also deployment.resources[${at("prod-euw1-vpc")}]; URNs are unique in a stack`]);
+    const typed = exp();
+    const i = at("prod-euw1-vpc");
+    typed.deployment.resources[i] = { ...typed.deployment.resources[i]!, inputs: "10.0.0.0/16", outputs: [1], dependencies: "x", parent: 7 };
+    cases.push([typed, `deployment.resources[${i}].inputs: got a string ("10.0.0.0/16"); expected an object`]);
+    cases.push([typed, `deployment.resources[${i}].outputs: got an array; expected an object`]);
+    cases.push([typed, `deployment.resources[${i}].dependencies: got a string ("x"); expected an array of URNs`]);
+    cases.push([typed, `deployment.resources[${i}].parent: got a number (7); expected a string`]);
+    // 20,000 levels: JSON.parse copes, a recursive walk would not.
+    const deep = exp();
+    let value: Record<string, unknown> = { leaf: 1 };
+    for (let d = 0; d < 20_000; d++) value = { a: value };
+    const j = at("prod-euw1-prometheus");
+    deep.deployment.resources[j] = { ...deep.deployment.resources[j]!, inputs: { spec: value } };
+    const deepText = `{"version":3,"deployment":{"resources":[${deep.deployment.resources.map((r, k) => (k === j ? `{"urn":${JSON.stringify(r.urn)},"type":${JSON.stringify(r.type)},"custom":true,"inputs":{"spec":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}}}` : JSON.stringify(r))).join(",")}]}}`;
+    cases.push([deepText, `deployment.resources[${j}]: nested deeper than 100 levels at props.spec.a.a.a.a.a …`]);
+    for (const [doc, message] of cases) {
+      const out = await runCheck(["--export", write(doc), "--format", "json"]);
+      expect([out.code, out.stdout], message).toEqual([2, ""]);
+      expect(out.stderr).toContain(message);
+    }
+  });
+
+  it("a copy of dev under a new name exits 0 with the levels of its tier (synth → export → check)", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "qa-"));
+    const config = path.join(out, "Pulumi.qa.yaml");
+    fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), config);
+    const synth = await runCli(["synth", "--stack", "qa", "--config", config, "--out", out]);
+    expect([synth.code, synth.stderr]).toEqual([0, expect.any(String)]);
+    const { code, report, stderr } = await checkDoc(JSON.parse(fs.readFileSync(path.join(out, "qa.export.json"), "utf8")));
+    expect([code, stderr]).toEqual([0, ""]);
+    expect([report.stack, report.levels.tier, report.levels.tierFrom, report.levels.files]).toEqual(["qa", "development", "the stack's tier output", ["policies/levels/development.json"]]);
+  }, 120_000);
+
+  it("SARIF from an export of a committed environment points at its stack config; anything else at the export", async () => {
+    const uri = async (doc: unknown) => {
+      const file = write(doc);
+      const out = await runCheck(["--export", file, "--format", "sarif"]);
+      return [JSON.parse(out.stdout).runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri, file] as const;
+    };
+    expect((await uri(awsEnvironment("prod").remove("prod-use1-s3").toExport()))[0]).toBe("stacks/Pulumi.prod.yaml");
+    const [qa, qaFile] = await uri(awsEnvironment("qa").remove("qa-use1-s3").toExport());
+    expect(qa).toBe(path.relative(process.cwd(), qaFile));
+    const [other, otherFile] = await uri(foreign(awsEnvironment("prod").remove("prod-use1-s3")));
+    expect(other).toBe(path.relative(process.cwd(), otherFile));
   });
 
   it("applies --policy-config instead of the stack's file", async () => {
@@ -133,15 +245,16 @@ describe("npm run check", () => {
     expect(stderr).toContain(message);
   });
 
-  it("ships a config per committed environment: mandatory in prod and staging, advisory in dev", () => {
-    const levels = Object.fromEntries(
-      committedStacks().map((stack) => {
-        const doc = JSON.parse(fs.readFileSync(path.join(ROOT, "policies", `${stack}.json`), "utf8"));
-        resolvePackConfig(doc, ALL_POLICIES, stack);
-        return [stack, doc.all];
-      }),
-    );
-    expect(levels).toEqual({ dev: "advisory", prod: "mandatory", staging: "mandatory" });
+  it("ships a level set per tier, and each committed environment's file pins its own tier as the minimum", () => {
+    const read = (file: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policies", file), "utf8"));
+    const levels = Object.fromEntries(TIERS.map((tier) => [tier, (resolvePackConfig(read(`levels/${tier}.json`), ALL_POLICIES, tier), read(`levels/${tier}.json`).all)]));
+    expect(levels).toEqual({ development: "advisory", staging: "mandatory", production: "mandatory" });
+    const pins = committedStacks().map((stack) => [stack, read(`${stack}.json`), (parse(fs.readFileSync(path.join(ROOT, "stacks", `Pulumi.${stack}.yaml`), "utf8")) as Spec).config["scylla-ha-stack:environment"].tier]);
+    expect(pins).toEqual([
+      ["dev", { minimumTier: "development" }, "development"],
+      ["prod", { minimumTier: "production" }, "production"],
+      ["staging", { minimumTier: "staging" }, "staging"],
+    ]);
   });
 
   it("exits 0 on the synth of every committed stack and renders the prod PR comment with its diagram", async () => {
@@ -151,6 +264,7 @@ describe("npm run check", () => {
     expect([prod, ...rest].map((r) => r!.code)).toEqual([0, ...others.map(() => 0)]);
     expect(prod!.stdout).toMatch(/^### ✅ \*\*prod\*\*: no policy violations \(\d+ resources checked\)/);
     expect(prod!.stdout).toContain("```mermaid\nflowchart TB\n");
-    expect(rest.map((r) => JSON.parse(r.stdout)).map((r) => [r.stack, r.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")])).toEqual(others.map((s) => [s, []]));
+    expect(prod!.stdout).toContain("Levels: tier production (policies/levels/production.json + policies/prod.json; the stack's tier output)");
+    expect(rest.map((r) => JSON.parse(r.stdout)).map((r) => [r.stack, r.levels.tier, r.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")])).toEqual(others.map((s) => [s, s === "dev" ? "development" : "staging", []]));
   });
 });

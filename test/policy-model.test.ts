@@ -99,7 +99,18 @@ describe("resource-graph loaders", () => {
     [{ version: 3, deployment: { resources: [{ type: "x" }] } }, "deployment.resources[0].urn: missing (expected a string)"],
     [{ version: 3, deployment: { resources: [{ urn: "bucket", type: "x" }] } }, 'deployment.resources[0].urn: not a Pulumi URN (got "bucket")'],
   ])("rejects %j as a stack export", (doc, message) => {
-    expect(() => fromStackExport(doc)).toThrow(new StackExportError(message));
+    expect(() => fromStackExport(doc)).toThrow(StackExportError);
+    // Problems with resources are listed together, one line each.
+    expect(() => fromStackExport(doc)).toThrow(message.startsWith("deployment.resources[") ? `not a stack export the check can judge:\n  - ${message}` : message);
+  });
+
+  it("lists every problem of every resource in one error", () => {
+    const doc = { version: 3, deployment: { resources: [{ urn: "urn:pulumi:s::p::t::a", type: "t", inputs: [] }, { urn: "urn:pulumi:s::p::t::a", type: "t", protect: "yes" }] } };
+    expect(() => fromStackExport(doc)).toThrow(
+      new StackExportError(
+        "not a stack export the check can judge:\n  - deployment.resources[0].inputs: got an array; expected an object\n  - deployment.resources[1].urn: urn:pulumi:s::p::t::a is also deployment.resources[0]; URNs are unique in a stack\n  - deployment.resources[1].protect: got a string (\"yes\"); expected a boolean",
+      ),
+    );
   });
 });
 

@@ -5,6 +5,7 @@
 import type { ResourceGraph } from "../../policies/model/graph";
 import { AWS, GCP, datacenters, distinct, nodePools, regionsOf } from "../../policies/model/topology";
 import { natZone } from "../../policies/rules/network";
+import { mermaidText } from "./escape";
 
 interface Box {
   readonly zones: Map<string, string[]>;
@@ -25,7 +26,7 @@ export function topologyDiagram(graph: ResourceGraph): string {
   const edges: string[] = [];
   const node = (label: string, shape: "box" | "round" | "cyl" = "box") => {
     const id = `n${n++}`;
-    const text = label.replace(/"/g, "#quot;");
+    const text = mermaidText(label);
     nodes.set(id, shape === "round" ? `${id}("${text}")` : shape === "cyl" ? `${id}[("${text}")]` : `${id}["${text}"]`);
     return id;
   };
@@ -60,9 +61,9 @@ export function topologyDiagram(graph: ResourceGraph): string {
   const lines = ["flowchart TB"];
   let s = 0;
   for (const [region, b] of [...regions].sort(([a], [c]) => a.localeCompare(c))) {
-    lines.push(`  subgraph s${s++}["${[b.cloud, region].filter(Boolean).join(" ")}"]`);
+    lines.push(`  subgraph s${s++}["${mermaidText([b.cloud, region].filter(Boolean).join(" "))}"]`);
     for (const zone of distinct([...b.zones.keys()])) {
-      lines.push(`    subgraph s${s++}["${zone}"]`);
+      lines.push(`    subgraph s${s++}["${mermaidText(zone)}"]`);
       for (const id of b.zones.get(zone)!) lines.push(`      ${nodes.get(id)}`);
       lines.push("    end");
     }

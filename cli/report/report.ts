@@ -2,6 +2,7 @@
  * The check report: the `--format json` contract of ARCHITECTURE.md, plus
  * the context the human formats need (regions, remediation text, topology).
  */
+import { type LevelSet, toPackConfigDocument } from "../../policies/config";
 import type { FailureDomain } from "../../policies/failure";
 import type { ResourceGraph } from "../../policies/model/graph";
 import type { ScyllaPolicy, Severity } from "../../policies/rule";
@@ -10,6 +11,8 @@ import type { Violation } from "../../policies/runner";
 export interface CheckReport {
   readonly stack: string;
   readonly resources: number;
+  /** The level set the violations were judged at. */
+  readonly levels: LevelSet;
   readonly violations: readonly Violation[];
   readonly failureDomains: readonly FailureDomain[];
 }
@@ -24,13 +27,28 @@ export interface ReportContext {
 
 export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
 
-export function toJson(report: CheckReport): string {
-  const { stack, resources, violations, failureDomains } = report;
+/**
+ * The `--format json` document: ARCHITECTURE.md's contract, extended (never
+ * renamed): `levels` names the level set applied (and holds it in the
+ * engine's `--policy-pack-config` format), each violation carries its
+ * `region` (null for a stack-wide finding) and its `fix`.
+ */
+export function toJson(ctx: ReportContext): string {
+  const { stack, resources, levels, violations, failureDomains } = ctx.report;
   return `${JSON.stringify(
     {
       stack,
       resources,
-      violations: violations.map((v) => ({ policy: v.policy, enforcementLevel: v.enforcementLevel, severity: v.severity, message: v.message, urn: v.urn })),
+      levels: { tier: levels.tier, tierFrom: levels.tierFrom, files: levels.files, policies: toPackConfigDocument(levels.config) },
+      violations: violations.map((v) => ({
+        policy: v.policy,
+        enforcementLevel: v.enforcementLevel,
+        severity: v.severity,
+        message: v.message,
+        urn: v.urn,
+        region: regionOfViolation(ctx, v) ?? null,
+        fix: remediationOf(ctx, v.policy),
+      })),
       failureDomains,
     },
     null,
@@ -38,12 +56,22 @@ export function toJson(report: CheckReport): string {
   )}\n`;
 }
 
+/** `tier production (policies/levels/production.json + policies/prod.json; the stack's tier output)`. */
+export function levelsLine(levels: LevelSet): string {
+  return `tier ${levels.tier} (${levels.files.join(" + ")}; ${levels.tierFrom})`;
+}
+
+/** The region of a violation's resource; undefined for the stack or a resource with no region. */
+export function regionOfViolation(ctx: ReportContext, v: Violation): string | undefined {
+  const r = ctx.graph.get(v.urn);
+  return (r && ctx.graph.regionOf(r)) || undefined;
+}
+
 /** Violations grouped by the region of their resource (`global` when it has none), regions sorted, `global` last. */
 export function byRegion(ctx: ReportContext): [string, Violation[]][] {
   const groups = new Map<string, Violation[]>();
   for (const v of ctx.report.violations) {
-    const r = ctx.graph.get(v.urn);
-    const region = (r && ctx.graph.regionOf(r)) ?? "global";
+    const region = regionOfViolation(ctx, v) ?? "global";
     groups.set(region, [...(groups.get(region) ?? []), v]);
   }
   const order = (v: Violation) => (v.enforcementLevel === "mandatory" ? 0 : 1) * 10 + SEVERITIES.indexOf(v.severity);

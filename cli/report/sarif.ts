@@ -1,6 +1,6 @@
 /** SARIF 2.1.0 for GitHub code scanning: one rule per policy, one result per violation. */
 import { createHash } from "node:crypto";
-import type { ReportContext } from "./report";
+import { type ReportContext, levelsLine, regionOfViolation } from "./report";
 
 const SECURITY_SEVERITY = { critical: "9.0", high: "7.0", medium: "5.0", low: "3.0" } as const;
 
@@ -26,6 +26,7 @@ export function renderSarif(ctx: ReportContext): string {
         logicalLocations: [{ fullyQualifiedName: v.urn, kind: "resource" }],
       },
     ],
+    properties: { region: regionOfViolation(ctx, v) ?? null },
     partialFingerprints: { "scyllaHaViolation/v1": createHash("sha256").update(`${v.policy}\n${v.urn}\n${v.message}`).digest("hex") },
   }));
   const log = {
@@ -35,6 +36,8 @@ export function renderSarif(ctx: ReportContext): string {
       {
         tool: { driver: { name: "scylla-ha-policies", version: "0.1.0", rules } },
         automationDetails: { id: `scylla-ha-policies/${report.stack}/` },
+        // SARIF 2.1.0 §3.14.20: a run's properties bag; the level set the results were judged at.
+        properties: { levels: levelsLine(report.levels), tier: report.levels.tier, levelFiles: report.levels.files },
         results,
       },
     ],

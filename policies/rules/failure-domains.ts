@@ -7,9 +7,9 @@
 import { type DomainResult, analyse } from "../failure";
 import type { Item } from "../failure/data";
 import type { ResourceGraph } from "../model/graph";
-import { type Finding, list, stackRule } from "../rule";
+import { type Finding, either, stackRule } from "../rule";
 
-/** One finding per distinct problem, naming every domain whose loss causes it. */
+/** One finding per distinct problem, naming every domain whose loss alone causes it. */
 function grouped(graph: ResourceGraph, pick: (r: DomainResult) => readonly Item[]): Finding[] {
   const byText = new Map<string, { urn?: string; domains: string[] }>();
   for (const r of analyse(graph).results) {
@@ -19,7 +19,7 @@ function grouped(graph: ResourceGraph, pick: (r: DomainResult) => readonly Item[
       byText.set(item.text, entry);
     }
   }
-  return [...byText].map(([text, { urn, domains }]) => ({ ...(urn ? { urn } : {}), message: `losing ${list(domains)}: ${text}` }));
+  return [...byText].map(([text, { urn, domains }]) => ({ ...(urn ? { urn } : {}), message: `losing ${either(domains)}: ${text}` }));
 }
 
 export const noSingleFailureLosesQuorum = stackRule({
