@@ -6,7 +6,7 @@
  * Pending issue 15: until Scylla Manager's database runs three racks in
  * three zones without developer mode, the committed prod and staging report
  * exactly two findings on it (scylla-production-checklist,
- * replicated-zone-spread). `pendingManagerDb` names them so the clean
+ * replicated-zone-spread). `pendingIssue15` names them so the clean
  * assertions hold before and after that merge.
  */
 import * as fs from "node:fs";
@@ -16,6 +16,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { type StackExport, toStackExport } from "../cli/engine/export";
 import { synthStack } from "./helpers/harness";
+import { pendingIssue15 } from "./helpers/pending";
 
 type Resources = StackExport["deployment"]["resources"];
 interface V { policy: string; urn: string; message: string; enforcementLevel: string }
@@ -29,10 +30,6 @@ beforeAll(async () => {
   staging = toStackExport((await synthStack("staging")).resources);
 }, 120_000);
 
-/** The two findings on Manager's database that issue 15 removes. */
-function pendingManagerDb(v: V): boolean {
-  return v.urn.endsWith("-scylla-manager-db") && ["scylla-production-checklist", "replicated-zone-spread"].includes(v.policy);
-}
 
 async function check(base: StackExport, mutate: (rs: Resources) => void) {
   const doc = structuredClone(base);
@@ -41,7 +38,7 @@ async function check(base: StackExport, mutate: (rs: Resources) => void) {
   fs.writeFileSync(file, JSON.stringify(doc));
   const out = await runCheck(["--export", file, "--format", "json"]);
   const json = JSON.parse(out.stdout);
-  return { code: out.code, found: (json.violations as V[]).filter((v) => !pendingManagerDb(v)), domains: json.failureDomains as { domain: string; kind: string; survives: boolean; causes: string[] }[] };
+  return { code: out.code, found: (json.violations as V[]).filter((v) => !pendingIssue15(v)), domains: json.failureDomains as { domain: string; kind: string; survives: boolean; causes: string[] }[] };
 }
 
 const byName = (rs: Resources, type: string, name: string) => {
