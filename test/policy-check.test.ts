@@ -160,7 +160,6 @@ describe("npm run check", () => {
   it("exits 0 on the synth of every committed stack and renders the prod PR comment with its diagram", async () => {
     const cli = (...args: string[]) => run(TSX, ["cli/check.ts", ...args], { cwd: ROOT });
     const others = committedStacks().filter((s) => s !== "prod");
-    // execFile rejects on a non-zero exit, so resolving means exit 0.
     // Until issue 15 merges, Scylla Manager's database (developer mode, one member) fails two mandatory rules in
     // every stack (test/helpers/pending.ts), so the check exits 1; with it merged, every committed stack exits 0.
     const tolerant = (...args: string[]) => cli(...args).catch((e: { code: number; stdout: string }) => ({ stdout: e.stdout, code: e.code }));
@@ -170,5 +169,6 @@ describe("npm run check", () => {
     if (!JSON.parse(prodJson!.stdout).violations.some(pendingIssue15)) expect(prod!.stdout).toMatch(/^### ✅ \*\*prod\*\*: no policy violations \(\d+ resources checked\)/);
     expect(prod!.stdout).toContain("```mermaid\nflowchart TB\n");
     expect(rest.map((r) => [JSON.parse(r.stdout).stack, mandatory(r)])).toEqual(others.map((s) => [s, []]));
-  });
+    // Four synths in parallel processes: give them room on a shared machine.
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { type StackExport, toStackExport } from "../cli/engine/export";
+import { environment, gcpRegion } from "./helpers/fixtures";
 import { synthStack } from "./helpers/harness";
 import { pendingIssue15 } from "./helpers/pending";
 
@@ -66,6 +67,21 @@ describe("policy pack v2 over the prod and staging synths", () => {
       ["link:us-east-1~us-west-2", true],
     ]);
   });
+
+  it("reachability on GCP: two regions in one VPC pass; a firewall missing the other region's pod range is half-open", async () => {
+    const gcp2 = toStackExport((await synthStack("gcp2", environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)]))).resources);
+    const clean = await check(gcp2, () => {});
+    expect(mandatory(clean.found, "dc-reachability")).toEqual([]);
+    const firewall = gcp2.deployment.resources.find((r) => r.type === "gcp:compute/firewall:Firewall" && r.urn.endsWith("-usc1-scylla"))!;
+    const sources = firewall.inputs.sourceRanges as string[];
+    const broken = await check(gcp2, (rs) => {
+      // Keep only the ranges of us-central1 itself: europe-west4's nodes and pods are no longer admitted.
+      edit(byName(rs, "gcp:compute/firewall:Firewall", "test-usc1-scylla"), (p) => (p.sourceRanges = sources.filter((c) => c.startsWith("10.40.") || c.startsWith("10.140."))));
+    });
+    expect(mandatory(broken.found, "dc-reachability").map((v) => v.message.split(": ")[1]!.split(" (no ingress")[0])).toEqual([
+      "europe-west4 → us-central1 blocked on 7000 (inter-node), 7001 (inter-node TLS), 9042 (CQL), 9142 (CQL TLS), 19042 (shard-aware CQL) and 19142 (shard-aware CQL TLS)",
+    ]);
+  }, 120_000);
 
   it("capacity: a rack whose memory outgrows an i4i.2xlarge, and a pool capped below its members", async () => {
     const { code, found } = await check(prod, (rs) => {

@@ -46,7 +46,12 @@ export function endpoints(graph: ResourceGraph): Endpoint[] {
     if (cloud === "gcp" && cluster) {
       const network = graph.linked(cluster, "network")[0];
       const subnet = graph.linked(cluster, "subnetwork", GCP.subnetwork)[0];
-      const ranges = subnet ? strings([subnet.props.ipCidrRange, ...arr(subnet.props.secondaryIpRanges).map((r) => rec(r).ipCidrRange)]) : [];
+      // Nodes send from the subnet's primary range, pods from the cluster's pod range (a named secondary range, or its own CIDR); the services range is never a source.
+      const policy = rec(cluster.props.ipAllocationPolicy);
+      const podRangeName = str(policy.clusterSecondaryRangeName);
+      const secondary = arr(subnet?.props.secondaryIpRanges).map(rec);
+      const pods = podRangeName ? secondary.find((r) => r.rangeName === podRangeName)?.ipCidrRange : policy.clusterIpv4CidrBlock;
+      const ranges = strings([subnet?.props.ipCidrRange, pods]);
       const tags = [...new Set(mine.flatMap((p) => strings(rec(p.resource.props.nodeConfig).tags)))];
       return { dc, name, region: dc.region, cloud, network, ranges, groups: [], tags };
     }
