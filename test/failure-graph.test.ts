@@ -37,6 +37,8 @@ describe("failure domains of a hand-built prod-like environment", () => {
       ["cluster", `prod-${key}-eks`],
       ...["a", "b", "c"].map((z) => ["nat", `prod-${key}-nat-${region}${z}`]),
     ]);
+    // Then one link per pair of datacenter regions: cutting any one keeps a Raft majority through the third region.
+    expected.push(["link", "link:eu-west-1~us-east-1"], ["link", "link:eu-west-1~us-west-2"], ["link", "link:us-east-1~us-west-2"]);
     expect(all.map((d) => [d.kind, d.domain])).toEqual(expected);
     expect(all.filter((d) => !d.survives || d.causes.length > 0 || d.assumptions.length > 0)).toEqual([]);
     expect(findings(awsEnvironment(), noSingleFailureLosesQuorum)).toEqual([]);
@@ -53,7 +55,8 @@ describe("failure domains of a hand-built prod-like environment", () => {
       effects: [
         "datacenter us-east-1 keeps LOCAL_QUORUM on 2 of 3 replicas for keyspace app; racks us-east-1b and us-east-1c carry the load",
         "backups and repairs pause until Deployment scylla-manager/scylla-manager is rescheduled out of us-east-1a",
-        "metrics and alerting of datacenter us-east-1 pause until Prometheus monitoring/prometheus is rescheduled out of us-east-1a",
+        // Prometheus spreads its two replicas over zones, so monitoring does not pause. The operator, its webhook and Prometheus, each with a hard zone spread over three zones.
+        "replicated platform workloads in us-east-1, counted per zone: 3 of 3 keep at least one replica (each loses at most ⌈replicas / 3⌉)",
       ],
       assumptions: [],
       dependents: [
@@ -223,7 +226,8 @@ describe("failure domains of a hand-built prod-like environment", () => {
     expect(zonal.get("gcp:us-central1:us-central1-a")!.effects).toEqual([
       "the zonal control plane prod-usc1-gke (in us-central1-a) is lost with the zone: nothing in datacenter us-central1 is rescheduled or reconciled until it returns",
       "Scylla Manager cannot run until gcp:us-central1:us-central1-a returns (Deployment scylla-manager/scylla-manager: the control plane that would reschedule it is down): backups and repairs of every datacenter stop",
-      "datacenter us-central1 has no metrics or alerting until gcp:us-central1:us-central1-a returns: Prometheus monitoring/prometheus: the control plane that would reschedule it is down",
+      // Prometheus keeps its replica in another zone: with a hard zone spread it needs no rescheduling.
+      "replicated platform workloads in us-central1, counted per zone: 3 of 3 keep at least one replica (each loses at most ⌈replicas / 3⌉)",
     ]);
   });
 

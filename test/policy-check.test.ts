@@ -94,6 +94,15 @@ const BREAKERS: Record<string, [() => GraphBuilder, string]> = {
   "backup-bucket-replication": [() => gcpEnvironment("prod").edit("prod-usc1-backups", (i) => ({ ...i, location: "US-EAST1" })), "prod-usc1-backups"],
   "stateful-resources-protected": [() => awsEnvironment().set("prod-euw1-backups", { protect: false }), "prod-euw1-backups"],
   "no-default-provider": [() => awsEnvironment().set("prod-euw1-prometheus", { provider: undefined }), "prod-euw1-prometheus"],
+  "scylla-rack-pool-size": [() => awsEnvironment().edit("prod-use1-scylla-us-east-1a", (i) => ({ ...i, scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 1 } })), "prod-use1-scylla-us-east-1a"],
+  "scylla-pod-fits-node": [() => racks(awsEnvironment(), "prod-euw1-scylla", (r) => ({ ...r, resources: { requests: { cpu: "6", memory: "63Gi" }, limits: { cpu: "6", memory: "63Gi" } } })), "prod-euw1-scylla"],
+  "system-pool-capacity": [() => awsEnvironment().edit("prod-euw1-prometheus", (i) => ({ ...i, spec: { ...i.spec, nodeSelector: { "scylla-ha.io/pool": "system" }, resources: { requests: { cpu: "8", memory: "4Gi" } } } })), "prod-euw1-prometheus"],
+  "dc-reachability": [() => awsEnvironment().remove("prod-euw1-usw2-tcp-7001"), "prod-euw1-scylla"],
+  "data-ports-not-public": [() => awsEnvironment().edit("prod-usw2-use1-tcp-9042", (i) => ({ ...i, cidrIpv4: "0.0.0.0/0" })), "prod-usw2-use1-tcp-9042"],
+  "loadbalancers-not-public": [() => withEdit(awsEnvironment(), (b) => b.add("kubernetes:core/v1:Service", "prod-use1-cql-lb", { metadata: { name: "cql", namespace: "scylla" }, spec: { type: "LoadBalancer", ports: [{ port: 9042 }] } }, { provider: b.ref("prod-use1-k8s") })), "prod-use1-cql-lb"],
+  "helm-workloads-ha": [() => withEdit(awsEnvironment(), (b) => b.add("kubernetes:helm.sh/v3:Release", "prod-use1-cert-manager", { chart: "cert-manager", version: "v1.20.2", name: "cert-manager", namespace: "cert-manager", values: {} }, { provider: b.ref("prod-use1-k8s") })), "prod-use1-cert-manager"],
+  "replicated-zone-spread": [() => awsEnvironment().edit("prod-euw1-prometheus", (i) => ({ ...i, spec: { replicas: 2 } })), "prod-euw1-prometheus"],
+  "scylla-production-checklist": [() => spec(awsEnvironment(), "prod-euw1-scylla", (s) => ({ ...s, developerMode: true })), "prod-euw1-scylla"],
   "no-single-failure-loses-quorum": [() => withEdit(awsEnvironment(), (b) => movePool(b, "prod-usw2", "us-west-2a", "us-west-2b")), "prod-usw2-scylla"],
   "single-failure-contained": [() => withEdit(awsEnvironment(), (b) => (addOpsPool(b, "prod-use1", "us-east-1b"), onOpsPool(b, "prod-use1-scylla-manager"))), "prod-use1-scylla-manager"],
 };
@@ -106,7 +115,7 @@ describe("npm run check", () => {
   it("exits 0 on a clean export and prints the JSON contract", async () => {
     const { code, report, stderr } = await checkJson(awsEnvironment());
     expect([code, stderr]).toEqual([0, ""]);
-    expect({ ...report, levels: report.levels.tier, failureDomains: report.failureDomains.length }).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, levels: "production", violations: [], failureDomains: 24 });
+    expect({ ...report, levels: report.levels.tier, failureDomains: report.failureDomains.length }).toEqual({ stack: "prod", resources: awsEnvironment().resources.length, levels: "production", violations: [], failureDomains: 27 });
     expect(Object.keys(report.failureDomains[0])).toEqual(["domain", "kind", "survives", "causes", "effects", "assumptions", "dependents"]);
     expect(report.failureDomains.filter((d: { survives: boolean }) => !d.survives)).toEqual([]);
   });

@@ -109,6 +109,24 @@ describe("the policy pack under the engine's gRPC server", () => {
     expect(engine.every((d) => d[3] === pb.EnforcementLevel.MANDATORY)).toBe(true);
   });
 
+  it("v2 rules give the engine's answers too: capacity, reachability, exposure, Helm values, zone spread, production checklist", async () => {
+    const b = awsEnvironment();
+    // Ids the engine does not know at preview: rules link these by property dependencies only.
+    b.edit("prod-use1-scylla-lt", (i) => ({ ...i, vpcSecurityGroupIds: [PREVIEW_UNKNOWN] }));
+    b.edit("prod-usw2-use1-tcp-7000", (i) => ({ ...i, securityGroupId: PREVIEW_UNKNOWN }));
+    b.edit("prod-use1-scylla-us-east-1a", (i) => ({ ...i, scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 1 } }));
+    b.remove("prod-euw1-usw2-tcp-19042");
+    b.edit("prod-usw2-use1-tcp-9142", (i) => ({ ...i, cidrIpv4: "0.0.0.0/0" }));
+    b.add("kubernetes:helm.sh/v3:Release", "prod-use1-cert-manager", { chart: "cert-manager", version: "v1.20.2", name: "cert-manager", namespace: "cert-manager", values: { replicaCount: PREVIEW_UNKNOWN } }, { provider: b.ref("prod-use1-k8s") });
+    b.edit("prod-euw1-prometheus", (i) => ({ ...i, spec: { replicas: 2 } }));
+    b.edit("prod-usw2-scylla", (i) => ({ ...i, spec: { ...i.spec, developerMode: true } }));
+    const offline = evaluate(b.graph(), ALL_POLICIES, defaultPackConfig(ALL_POLICIES)).map((v) => [v.policy, v.message, v.urn]);
+    expect(offline.map((o) => o[0])).toEqual(["dc-reachability", "data-ports-not-public", "scylla-rack-pool-size", "scylla-production-checklist", "helm-workloads-ha", "helm-workloads-ha", "helm-workloads-ha", "replicated-zone-spread"]);
+    const engine = await analyzeStack(b);
+    const description = (name: string) => ALL_POLICIES.find((p) => p.name === name)!.description;
+    expect(engine.map(([policy, message, urn]) => [policy, message.replace(`${description(policy)}\n`, ""), urn])).toEqual(offline);
+  });
+
   it("reports nothing on a clean graph: no policy is skipped for touching an unknown", async () => {
     const b = awsEnvironment();
     for (const name of ["prod-use1-vpc", "prod-use1-eks", "prod-use1-k8s", "prod-use1-scylla"]) b.edit(name, (i) => ({ ...i, arn: PREVIEW_UNKNOWN, id: PREVIEW_UNKNOWN, status: PREVIEW_UNKNOWN }));

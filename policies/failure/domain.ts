@@ -1,12 +1,14 @@
 /**
  * A single failure and what it takes down: a zone takes everything zonal in
  * it (and a zonal control plane there); a region takes everything in it; a
- * NAT gateway or a control plane takes only itself. Every "is X down?" of
+ * NAT gateway or a control plane takes only itself; a link takes nothing
+ * down but separates its two regions. Every "is X down?" of
  * the analysis goes through these predicates.
  */
 import type { Cloud } from "../model/graph";
 
-export type DomainKind = "zone" | "region" | "cluster" | "nat";
+/** `link`: the network path between two datacenters' regions is cut while both stay up. */
+export type DomainKind = "zone" | "region" | "cluster" | "nat" | "link";
 
 export interface Failure {
   readonly kind: DomainKind | "none";
@@ -18,6 +20,8 @@ export interface Failure {
   readonly zone?: string;
   /** The failed resource (control plane and NAT failures). */
   readonly urn?: string;
+  /** The other end of a cut link (`region` is the first). */
+  readonly peer?: string;
 }
 
 /** No failure at all: what is already broken before anything fails. */

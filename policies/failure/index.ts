@@ -11,7 +11,9 @@ import type { ResourceGraph } from "../model/graph";
 import { DataIndex, type Item, dataVerdict } from "./data";
 import { Dependents } from "./dependents";
 import type { DomainKind, Failure } from "./domain";
+import { Links, linkFailures } from "./links";
 import { type FailureModel, buildModel } from "./model";
+import { ZoneReplicas } from "./replicas";
 import { type Effect, Services } from "./services";
 
 export type { DomainKind };
@@ -45,7 +47,7 @@ export interface FailureAnalysis {
   readonly domains: readonly FailureDomain[];
 }
 
-/** Every single failure worth evaluating, region by region: the region, its zones, control planes, NAT gateways. */
+/** Every single failure worth evaluating, region by region: the region, its zones, control planes, NAT gateways; then every link between two datacenters' regions. */
 export function failuresOf(model: FailureModel): Failure[] {
   const out: Failure[] = [];
   for (const r of model.regions) {
@@ -56,7 +58,7 @@ export function failuresOf(model: FailureModel): Failure[] {
     const nats = model.egress.nats.filter((n) => n.region === r.region).sort((a, b) => a.resource.name.localeCompare(b.resource.name));
     for (const n of nats) out.push({ kind: "nat", id: n.resource.name, cloud: r.cloud, region: r.region, urn: n.resource.urn });
   }
-  return out;
+  return [...out, ...linkFailures(model)];
 }
 
 function evaluateAll(graph: ResourceGraph): FailureAnalysis {
@@ -65,7 +67,18 @@ function evaluateAll(graph: ResourceGraph): FailureAnalysis {
   const services = new Services(model);
   const dependents = new Dependents(model);
   const dcsOfCluster = (urn: string) => model.dcs.filter((d) => d.cluster?.resource.urn === urn);
+  const links = new Links(graph, model);
+  const replicas = new ZoneReplicas(graph, model);
   const results = failuresOf(model).map((f): DomainResult => {
+    if (f.kind === "link") {
+      const v = links.evaluate(f);
+      const assumptions = model.keyspaceAssumption ? [model.keyspaceAssumption] : [];
+      return {
+        domain: { domain: f.id, kind: "link", survives: v.causes.length === 0, causes: [...v.causes], effects: [...v.effects], assumptions, dependents: [`datacenters in ${f.region} and ${f.peer ?? "?"}`] },
+        quorum: [],
+        spreads: [],
+      };
+    }
     const verdict = dataVerdict(data, f);
     const backups = services.backupCopies(f);
     const local = data.byRegion.get(f.region) ?? [];
@@ -76,6 +89,7 @@ function evaluateAll(graph: ResourceGraph): FailureAnalysis {
       ...services.monitoring(f, local),
       ...services.egress(f),
       ...services.agents(f, local),
+      ...replicas.effects(f).map((text) => ({ text, breach: false })),
     ];
     const causes = [...verdict.causes, ...backups];
     const assumptions = [

@@ -78,3 +78,12 @@ function mergeRanges(ranges: readonly Range[]): Range[] {
   }
   return out;
 }
+
+/** True when every range in `inner` lies inside the union of `outer` (unparseable entries never cover, nor are covered). */
+export function coveredBy(inner: readonly string[], outer: readonly string[]): boolean {
+  const union = mergeRanges(outer.map(parseRange).filter((r): r is Range => r !== undefined));
+  return inner.every((c) => {
+    const r = parseRange(c);
+    return r !== undefined && union.some((u) => u.first <= r.first && r.last <= u.last);
+  });
+}

@@ -20,6 +20,9 @@ export const AWS_REGIONS: readonly AwsRegionSpec[] = [
   { key: "euw1", region: "eu-west-1", octet: 2 },
 ];
 
+/** Every port the datacenters open to each other (the Manager agent's too: Manager runs in the first region). */
+export const SCYLLA_INGRESS_PORTS = [7000, 7001, 9042, 9142, 19042, 19142, 10001] as const;
+
 const SCYLLA_LABELS = { "scylla.scylladb.com/node-type": "scylla" };
 const SCYLLA_TAINT = { key: "scylla-operator.scylladb.com/dedicated", value: "scyllaclusters", effect: "NO_SCHEDULE" };
 export const USER_DATA = Buffer.from(
@@ -94,7 +97,13 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
     },
     { ...p, deps: { vpcConfig: privateSubnets } },
   );
-  const template = b.add("aws:ec2/launchTemplate:LaunchTemplate", `${n}-scylla-lt`, { userData: USER_DATA }, p);
+  const nodesSg = b.add("aws:ec2/securityGroup:SecurityGroup", `${n}-scylla-sg`, { vpcId: vpc.id }, { ...p, deps: { vpcId: [vpc] } });
+  for (const other of AWS_REGIONS.filter((r) => r.key !== spec.key && keys.includes(r.key))) {
+    for (const port of SCYLLA_INGRESS_PORTS) {
+      b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${n}-${other.key}-tcp-${port}`, { securityGroupId: nodesSg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: `10.${other.octet}.0.0/16` }, { ...p, deps: { securityGroupId: [nodesSg] } });
+    }
+  }
+  const template = b.add("aws:ec2/launchTemplate:LaunchTemplate", `${n}-scylla-lt`, { userData: USER_DATA, vpcSecurityGroupIds: [nodesSg.id] }, { ...p, deps: { vpcSecurityGroupIds: [nodesSg] } });
   zones.forEach((zone, z) => {
     b.add(
       "aws:eks/nodeGroup:NodeGroup",
@@ -153,9 +162,11 @@ export function scyllaObjects(b: GraphBuilder, n: string, k8s: Ref, region: stri
   k("scylla.scylladb.com/v1alpha1", "NodeConfig", "scylla-nodes", undefined, {
     spec: {
       placement: { nodeSelector: SCYLLA_LABELS, tolerations: [{ key: SCYLLA_TAINT.key, operator: "Equal", value: "scyllaclusters", effect: "NoSchedule" }] },
-      localDiskSetup: { raids: [{ name: "nvmes", type: "RAID0" }], filesystems: [{ device: "/dev/md/nvmes", type: "xfs" }], mounts: [{ device: "/dev/md/nvmes", mountPoint: "/var/lib/persistent-volumes", unsupportedOptions: ["prjquota"] }] },
+      localDiskSetup: { raids: [{ name: "nvmes", type: "RAID0" }], filesystems: [{ device: "/dev/md/nvmes", type: "xfs" }], mounts: [{ device: "/dev/md/nvmes", mountPoint: "/var/lib/persistent-volumes", unsupportedOptions: ["prjquota", "discard"] }] },
+      sysctls: [{ name: "fs.nr_open", value: "1073741816" }],
     },
   });
+  k("scylla.scylladb.com/v1alpha1", "ScyllaDBMonitoring", "scylla-monitoring", "scylla", { spec: { type: "Platform" } });
   k("storage.k8s.io/v1", "StorageClass", "scylladb-local-xfs", undefined, { provisioner: "local.csi.scylladb.com", volumeBindingMode: "WaitForFirstConsumer" });
   const resources = { requests: { cpu: "6", memory: "50Gi" }, limits: { cpu: "6", memory: "50Gi" } };
   const agentResources = { requests: { cpu: "100m", memory: "200Mi" }, limits: { cpu: "100m", memory: "200Mi" } };
@@ -204,7 +215,8 @@ export function scyllaObjects(b: GraphBuilder, n: string, k8s: Ref, region: stri
   workload("scylla-operator", "scylla-operator", 2);
   workload("scylla-operator", "webhook-server", 2);
   if (o.manager) workload("scylla-manager", "scylla-manager", 1);
-  k("monitoring.coreos.com/v1", "Prometheus", "prometheus", "monitoring", { spec: { replicas: 2 } });
+  const promLabels = { "app.kubernetes.io/name": "prometheus" };
+  k("monitoring.coreos.com/v1", "Prometheus", "prometheus", "monitoring", { spec: { replicas: 2, topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, whenUnsatisfiable: "DoNotSchedule", labelSelector: { matchLabels: promLabels } }] } });
 }
 
 /** One GCP region (staging-like): regional GKE, Cloud NAT, one Scylla pool per zone, a dual-region bucket. */
@@ -237,7 +249,8 @@ export function gcpEnvironment(stack = "staging", region = "us-central1"): Graph
         cluster: cluster.id,
         location: region,
         nodeLocations: [zone],
-        nodeCount: 1,
+        // One node per member: the rack has two.
+        nodeCount: 2,
         management: { autoRepair: false, autoUpgrade: false },
         nodeConfig: {
           machineType: "n2-highmem-8",
