@@ -20,14 +20,13 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { managerClusterName } from "../plan";
+import { MANAGER_API_URL } from "./restore-spec";
 import { type ScyllaComponentArgs, childOptions } from "./args";
 import { MANAGER_CQL_SECRET, MANAGER_ROLE, credentialsHash } from "./cql-auth";
 import { MANAGER_NAMESPACE } from "./manager";
 import { SYSTEM_NODE_SELECTOR } from "./placement";
 import { SCYLLA_MANAGER_IMAGE } from "./versions";
 
-/** In-cluster API of Manager (its Service, port 80 → 5080). */
-export const MANAGER_API_URL = `http://scylla-manager.${MANAGER_NAMESPACE}.svc/api/v1`;
 const CREDENTIALS_DIR = "/mnt/cql-credentials";
 
 /**

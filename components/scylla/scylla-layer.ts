@@ -90,7 +90,8 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
         region,
         cluster: clusters.get(region.key)!,
         restore: region.restore,
-        dependsOn: [scylla.manager, scylla.datacenter.scyllaCluster],
+        // Manager must hold its CQL role (with the restore grants) before the schema restore logs in.
+        dependsOn: [scylla.manager, scylla.datacenter.scyllaCluster, ...(scylla.managerCredentials ? [scylla.managerCredentials.job] : [])],
       },
       { parent: scylla },
     );

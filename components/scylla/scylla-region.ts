@@ -93,7 +93,8 @@ export class ScyllaRegion extends pulumi.ComponentResource {
       );
     }
     if (region.holdsReplicas && this.cqlAuth) {
-      // Until the replication procedure reads REPLICATION_SECRET itself, it gets the same least-privileged role.
+      // Until the replication procedure reads REPLICATION_SECRET itself, it gets the same least-privileged role
+      // (never the superuser, never cassandra).
       this.replication = new ReplicationJob(
         name,
         { ...common, dependsOn: [this.datacenter, ...this.cqlAuth.ready], cqlAdminPassword: args.cql.replication, cqlAdminUser: REPLICATION_ROLE },
