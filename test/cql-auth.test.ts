@@ -132,13 +132,28 @@ describe("roles", () => {
     );
   });
 
-  it("the rendered Job logs in from a private credentials file, creates both roles and grants once keyspaces exist", () => {
+  it("mounts the operator's serving CA and admin client certificate for CQL over TLS", () => {
+    const spec = (objects("kubernetes:batch/v1:Job", /^scylla-ha-cql-roles-/)[0]!.inputs.spec as Obj).template.spec;
+    expect(spec.volumes.slice(2)).toEqual([
+      { name: "serving-ca", configMap: { name: "scylla-local-serving-ca" } },
+      { name: "client-cert", secret: { secretName: "scylla-local-user-admin", defaultMode: 0o400 } },
+    ]);
+  });
+
+  it("the rendered Job logs in over mutual TLS from a private credentials file, creates both roles and grants once keyspaces exist", () => {
     const config = objects("kubernetes:core/v1:ConfigMap", /^scylla-ha-cql-roles-/)[0]!;
     const data = config.inputs.data as Obj;
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "roles-"));
     fs.mkdirSync(path.join(dir, "scripts"));
     fs.writeFileSync(path.join(dir, "scripts", "grants.cql"), data["grants.cql"]);
-    const script = (data["roles.sh"] as string).replaceAll("/run/cql", path.join(dir, "run")).replaceAll("/scripts/", `${dir}/scripts/`);
+    for (const f of ["ca/ca-bundle.crt", "client/tls.crt", "client/tls.key"]) {
+      fs.mkdirSync(path.dirname(path.join(dir, "tls", f)), { recursive: true });
+      fs.writeFileSync(path.join(dir, "tls", f), "pem");
+    }
+    const script = (data["roles.sh"] as string)
+      .replaceAll("/run/cql", path.join(dir, "run"))
+      .replaceAll("/scripts/", `${dir}/scripts/`)
+      .replaceAll("/etc/scylla-ha/tls", path.join(dir, "tls"));
     fs.writeFileSync(path.join(dir, "roles.sh"), script);
     const passwords = { SUPERUSER_PASSWORD: "su-pa$$word", MANAGER_PASSWORD: "it's-manager", REPLICATION_PASSWORD: "repl`pw" };
     const runJob = (keyspaces: string) => {
@@ -152,6 +167,7 @@ describe("roles", () => {
           FAKE_SUPERUSER_PASSWORD: passwords.SUPERUSER_PASSWORD,
           FAKE_FORBIDDEN_ARGV: Object.values(passwords).join("\n"),
           FAKE_KEYSPACES: keyspaces,
+          FAKE_TLS_ONLY: "1",
           FAKE_CQL_LOG: log,
         },
         stdio: "pipe",

@@ -103,6 +103,24 @@ export function keyspaceGrants(plan: EnvironmentPlan): Array<{ keyspace: string;
   });
 }
 
+/** Where the roles Job mounts the operator's serving CA and admin client certificate. */
+export const TLS_DIR = "/etc/scylla-ha/tls";
+
+/**
+ * CQL over TLS: the operator serves 9142 with mutual TLS by default
+ * (AutomaticTLSCertificates, beta and on in v1.21.1 pkg/features/features.go:33-37;
+ * assets/scylladb/managedconfig.cm.yaml) and keeps, per ScyllaCluster, the
+ * serving CA (ConfigMap `<name>-local-serving-ca`, key `ca-bundle.crt`) and an
+ * admin client certificate (Secret `<name>-local-user-admin`)
+ * (pkg/naming/names.go:223-231; docs/source/connect-your-app/connect-via-cql.md).
+ */
+export function cqlTlsVolumes(clusterName: string) {
+  return [
+    { name: "serving-ca", configMap: { name: `${clusterName}-local-serving-ca` } },
+    { name: "client-cert", secret: { secretName: `${clusterName}-local-user-admin`, defaultMode: 0o400 } },
+  ];
+}
+
 /** The Job's script. Passwords come from env and only ever reach files in a memory-backed volume. */
 export function rolesScript(plan: EnvironmentPlan, host: string): string {
   const perKeyspace = keyspaceGrants(plan).flatMap(({ keyspace, statements }) => [
@@ -115,7 +133,9 @@ export function rolesScript(plan: EnvironmentPlan, host: string): string {
     // cqlsh strips whitespace around config values, and CQL strings are single-quoted.
     'for v in SUPERUSER_PASSWORD MANAGER_PASSWORD REPLICATION_PASSWORD; do case "${!v}" in ""|*[[:space:]]*) echo "$v is empty or contains whitespace" >&2; exit 1;; esac; done',
     `printf '[plain_text_auth]\\nusername = %s\\npassword = %s\\n' ${SUPERUSER_NAME} "$SUPERUSER_PASSWORD" > "$dir/credentials"`,
-    `cql() { cqlsh ${host} 9042 --credentials="$dir/credentials" --request-timeout=120 "$@"; }`,
+    // Encrypted, mutually authenticated CQL, validating the server's certificate against the operator's CA.
+    `printf '[ssl]\\ncertfile = ${TLS_DIR}/ca/ca-bundle.crt\\nusercert = ${TLS_DIR}/client/tls.crt\\nuserkey = ${TLS_DIR}/client/tls.key\\nvalidate = true\\n' > "$dir/cqlshrc"`,
+    `cql() { cqlsh ${host} 9142 --ssl --cqlshrc="$dir/cqlshrc" --credentials="$dir/credentials" --request-timeout=120 "$@"; }`,
     // Doubles single quotes for a CQL string literal; builtins only, so the value is never in any argv.
     "q() { local s=\"$1\" sq=\"'\"; printf '%s' \"${s//$sq/$sq$sq}\"; }",
     "{",
@@ -228,6 +248,7 @@ export class CqlAuth extends pulumi.ComponentResource {
                 { name: "scripts", configMap: { name: scripts.metadata.name } },
                 // Credentials files live in memory only, never on the node's disk.
                 { name: "run", emptyDir: { medium: "Memory", sizeLimit: "1Mi" } },
+                ...cqlTlsVolumes(plan.scylla.clusterName),
               ],
               containers: [
                 {
@@ -242,6 +263,8 @@ export class CqlAuth extends pulumi.ComponentResource {
                   volumeMounts: [
                     { name: "scripts", mountPath: "/scripts" },
                     { name: "run", mountPath: "/run/cql" },
+                    { name: "serving-ca", mountPath: `${TLS_DIR}/ca`, readOnly: true },
+                    { name: "client-cert", mountPath: `${TLS_DIR}/client`, readOnly: true },
                   ],
                   resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "256Mi" } },
                 },
