@@ -13,6 +13,7 @@ import type { ClusterHandle } from "./cluster";
 import { regionOptions } from "./lost-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
 import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
+import type { CqlPasswords } from "./scylla/cql-auth";
 
 export interface EnvironmentArgs {
   /** The validated environment plan (see components/plan). */
@@ -22,11 +23,13 @@ export interface EnvironmentArgs {
    * @default - none: fine for one DC; deploying several DCs without it fails.
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /** CQL passwords: superuser, Manager's role, replication role (secret config, components/scylla/cql-auth.ts). */
+  readonly cql: CqlPasswords;
   /**
-   * CQL superuser password the replication Jobs use (secret config `cqlAdminPassword`).
-   * @default - none: no replication Jobs.
+   * Alertmanager's webhook receiver URL (secret config `alertWebhookUrl`).
+   * @default - none: alerts are kept in Alertmanager only.
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly alertWebhookUrl?: pulumi.Input<string>;
 }
 
 export type CloudRegion = AwsRegion | GcpRegion;
@@ -74,7 +77,8 @@ export class Environment extends pulumi.ComponentResource {
         plan,
         clusters,
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
-        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
+        cql: args.cql,
+        ...(args.alertWebhookUrl !== undefined ? { alertWebhookUrl: args.alertWebhookUrl } : {}),
       },
       this,
     );

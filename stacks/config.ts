@@ -45,8 +45,55 @@ export function readStackConfigFile(file: string): Record<string, string> {
  * they never enter the validated config or the plan, which are plain data.
  */
 export const AGENT_AUTH_TOKEN_KEY = "agentAuthToken";
-export const CQL_ADMIN_PASSWORD_KEY = "cqlAdminPassword";
-const SECRET_KEYS: ReadonlySet<string> = new Set([AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY]);
+/** Password of the CQL superuser ScyllaDB creates at first boot (`auth_superuser_name`, salted in scylla.yaml). */
+export const CQL_SUPERUSER_PASSWORD_KEY = "cqlSuperuserPassword";
+/** Password of the least-privileged CQL role Scylla Manager logs in as. */
+export const CQL_MANAGER_PASSWORD_KEY = "cqlManagerPassword";
+/** Password of the CQL role the replication procedure runs as. */
+export const CQL_REPLICATION_PASSWORD_KEY = "cqlReplicationPassword";
+/** Alertmanager's receiver: a webhook URL (often carrying a token: Slack, PagerDuty, Opsgenie bridges). */
+export const ALERT_WEBHOOK_URL_KEY = "alertWebhookUrl";
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  AGENT_AUTH_TOKEN_KEY,
+  CQL_SUPERUSER_PASSWORD_KEY,
+  CQL_MANAGER_PASSWORD_KEY,
+  CQL_REPLICATION_PASSWORD_KEY,
+  ALERT_WEBHOOK_URL_KEY,
+]);
+
+/**
+ * `pulumi config set --secret` writes `key: {secure: v1:…}`: ciphertext only
+ * the stack's secrets provider can open. Offline there is none, so such a key
+ * is known to be set and secret, and its value is a stand-in: never the
+ * ciphertext's JSON, never guessed. Returns the encrypted keys (full
+ * `project:key` names) and the flat map with their stand-ins.
+ */
+export function withEncryptedStandIns(flat: Readonly<Record<string, string>>): { flat: Record<string, string>; encrypted: string[] } {
+  const out: Record<string, string> = { ...flat };
+  const encrypted: string[] = [];
+  for (const [key, value] of Object.entries(flat)) {
+    if (!isEncryptedValue(value)) continue;
+    encrypted.push(key);
+    out[key] = offlineStandIn(key);
+  }
+  return { flat: out, encrypted };
+}
+
+/** The value an encrypted key takes offline: long and random-looking enough for any length check, and obviously not real. */
+export function offlineStandIn(key: string): string {
+  return `offline-stand-in-${key.replace(/[^A-Za-z0-9]/g, "-")}-not-decryptable-here`;
+}
+
+function isEncryptedValue(value: string): boolean {
+  const parsed = parseValue(value);
+  return (
+    parsed !== null &&
+    typeof parsed === "object" &&
+    !Array.isArray(parsed) &&
+    Object.keys(parsed).length === 1 &&
+    typeof (parsed as { secure?: unknown }).secure === "string"
+  );
+}
 
 /** Picks this project's keys out of a flat config map and validates them. */
 export function environmentFromFlatConfig(flat: Record<string, string>, source?: string): EnvironmentConfig {

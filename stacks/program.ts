@@ -5,7 +5,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
 import { type EnvironmentPlan, managerClusterName, planEnvironment, regionLossSteps, stepCommand } from "../components/plan";
-import { AGENT_AUTH_TOKEN_KEY, CQL_ADMIN_PASSWORD_KEY, environmentFromFlatConfig } from "./config";
+import {
+  AGENT_AUTH_TOKEN_KEY,
+  ALERT_WEBHOOK_URL_KEY,
+  CQL_MANAGER_PASSWORD_KEY,
+  CQL_REPLICATION_PASSWORD_KEY,
+  CQL_SUPERUSER_PASSWORD_KEY,
+  environmentFromFlatConfig,
+} from "./config";
 import { type RolloutState, parseRolloutState, rolloutIssues, rolloutStateOf } from "./rollout";
 import { AGENT_TOKEN_MISSING } from "../components/scylla";
 import { type ConfigIssue, ConfigError } from "./validate";
@@ -26,20 +33,31 @@ export async function program(): Promise<ProgramResult> {
   const plan = planEnvironment(config);
   // Secrets stay out of the (plain, printable) config and plan.
   const secrets = new pulumi.Config();
-  const agentAuthToken = secrets.getSecret(AGENT_AUTH_TOKEN_KEY);
-  const cqlAdminPassword = secrets.getSecret(CQL_ADMIN_PASSWORD_KEY);
-  const missing = missingSecrets(plan, { agentAuthToken, cqlAdminPassword });
+  const read = {
+    agentAuthToken: secrets.getSecret(AGENT_AUTH_TOKEN_KEY),
+    cqlSuperuserPassword: secrets.getSecret(CQL_SUPERUSER_PASSWORD_KEY),
+    cqlManagerPassword: secrets.getSecret(CQL_MANAGER_PASSWORD_KEY),
+    cqlReplicationPassword: secrets.getSecret(CQL_REPLICATION_PASSWORD_KEY),
+    alertWebhookUrl: secrets.getSecret(ALERT_WEBHOOK_URL_KEY),
+  };
+  const missing = missingSecrets(plan, read);
   if (missing.length > 0) {
     // A deployment stops before any resource is touched; a preview (and the offline synth)
     // warns and goes on, since the rendered objects have the same shape.
     if (!pulumi.runtime.isDryRun()) throw new ConfigError(missing, "secret config");
     for (const issue of missing) pulumi.log.warn(`${issue.path}: ${issue.message}`);
   }
+  // At preview without a secret, objects render with a stand-in (still secret) so their shape can be reviewed.
+  const standIn = (key: string) => pulumi.secret(`preview-stand-in-${key}`);
   const environment = new Environment(plan.environment, {
     plan,
-    ...(agentAuthToken ? { agentAuthToken } : {}),
-    // At preview without the secret, the Jobs render with a stand-in so their shape can be reviewed.
-    ...(plan.regions.some((r) => r.holdsReplicas) ? { cqlAdminPassword: cqlAdminPassword ?? pulumi.secret("preview-stand-in") } : {}),
+    ...(read.agentAuthToken ? { agentAuthToken: read.agentAuthToken } : {}),
+    cql: {
+      superuser: read.cqlSuperuserPassword ?? standIn(CQL_SUPERUSER_PASSWORD_KEY),
+      manager: read.cqlManagerPassword ?? standIn(CQL_MANAGER_PASSWORD_KEY),
+      replication: read.cqlReplicationPassword ?? standIn(CQL_REPLICATION_PASSWORD_KEY),
+    },
+    ...(read.alertWebhookUrl ? { alertWebhookUrl: read.alertWebhookUrl } : {}),
   });
   return {
     plan,
@@ -58,19 +76,41 @@ export async function program(): Promise<ProgramResult> {
   };
 }
 
-export const CQL_PASSWORD_MISSING =
-  "the replication Jobs run as the CQL superuser: set its password with " +
-  "`pulumi config set --secret scylla-ha-stack:cqlAdminPassword <password>` (a new cluster's superuser is cassandra/cassandra until you change it)";
+/** The secret config values the program reads (undefined when unset). */
+export interface DeploymentSecrets {
+  readonly agentAuthToken?: unknown;
+  readonly cqlSuperuserPassword?: unknown;
+  readonly cqlManagerPassword?: unknown;
+  readonly cqlReplicationPassword?: unknown;
+  readonly alertWebhookUrl?: unknown;
+}
+
+const setSecret = (key: string, value: string) => `\`pulumi config set --secret scylla-ha-stack:${key} ${value}\``;
+const NEW_PASSWORD = '"$(openssl rand -hex 24)"';
+
+export const CQL_SUPERUSER_MISSING =
+  `every DC's scylla.yaml creates the CQL superuser from its salted password at first boot (never cassandra/cassandra): set it with ${setSecret(CQL_SUPERUSER_PASSWORD_KEY, NEW_PASSWORD)}`;
+export const CQL_MANAGER_MISSING = `Scylla Manager needs its own CQL role to back up the schema: set its password with ${setSecret(CQL_MANAGER_PASSWORD_KEY, NEW_PASSWORD)}`;
+export const CQL_REPLICATION_MISSING = `the replication procedure runs as its own CQL role: set its password with ${setSecret(CQL_REPLICATION_PASSWORD_KEY, NEW_PASSWORD)}`;
+export const ALERT_WEBHOOK_MISSING = `Alertmanager needs a receiver or alerts go nowhere: set a webhook URL with ${setSecret(ALERT_WEBHOOK_URL_KEY, "https://…")}`;
 
 /** Secrets the plan needs that config does not hold, as config issues naming the key and how to set it. */
-export function missingSecrets(plan: EnvironmentPlan, secrets: { agentAuthToken?: unknown; cqlAdminPassword?: unknown }): ConfigIssue[] {
+export function missingSecrets(plan: EnvironmentPlan, secrets: DeploymentSecrets): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (secrets.agentAuthToken === undefined && plan.regions.filter((r) => r.hasDatacenter).length > 1) {
-    issues.push({ path: AGENT_AUTH_TOKEN_KEY, message: AGENT_TOKEN_MISSING });
-  }
-  if (secrets.cqlAdminPassword === undefined && plan.regions.some((r) => r.holdsReplicas)) {
-    issues.push({ path: CQL_ADMIN_PASSWORD_KEY, message: CQL_PASSWORD_MISSING });
-  }
+  const withDatacenter = plan.regions.filter((r) => r.hasDatacenter);
+  const need = (present: unknown, when: boolean, path: string, message: string) => {
+    if (present === undefined && when) issues.push({ path, message });
+  };
+  need(secrets.agentAuthToken, withDatacenter.length > 1, AGENT_AUTH_TOKEN_KEY, AGENT_TOKEN_MISSING);
+  need(secrets.cqlSuperuserPassword, withDatacenter.length > 0, CQL_SUPERUSER_PASSWORD_KEY, CQL_SUPERUSER_MISSING);
+  need(secrets.cqlManagerPassword, withDatacenter.some((r) => r.hostsManager), CQL_MANAGER_PASSWORD_KEY, CQL_MANAGER_MISSING);
+  need(secrets.cqlReplicationPassword, plan.regions.some((r) => r.holdsReplicas), CQL_REPLICATION_PASSWORD_KEY, CQL_REPLICATION_MISSING);
+  need(
+    secrets.alertWebhookUrl,
+    plan.monitoring.enabled && plan.regions.some((r) => r.holdsReplicas || r.lost),
+    ALERT_WEBHOOK_URL_KEY,
+    ALERT_WEBHOOK_MISSING,
+  );
   return issues;
 }
 

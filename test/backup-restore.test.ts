@@ -22,11 +22,13 @@ beforeAll(async () => {
 });
 
 const job = (step: string) => named(result.resources, JOB, `test-use1-restore-${step}`);
+/** The restore's own Jobs (the region also runs the CQL roles and Manager-credentials Jobs). */
+const restoreJobs = (resources: readonly RecordedResource[]) => ofType(resources, JOB).filter((j) => j.name.includes("-restore-"));
 const container = (r: RecordedResource, i = 0) => ((r.inputs.spec as Obj).template.spec.containers as Obj[])[i]!;
 
 describe("restore Jobs", () => {
   it("runs three Jobs in the Manager namespace of the restored region's cluster, named for the snapshot", () => {
-    const jobs = ofType(result.resources, JOB);
+    const jobs = restoreJobs(result.resources);
     expect(jobs.map((j) => [j.name, (j.inputs.metadata as Obj).name, (j.inputs.metadata as Obj).namespace])).toEqual([
       ["test-use1-restore-schema", "scylla-ha-restore-schema-sm-20260102030405utc", "scylla-manager"],
       ["test-use1-restore-restart", "scylla-ha-restore-restart-sm-20260102030405utc", "scylla-manager"],
@@ -43,7 +45,8 @@ describe("restore Jobs", () => {
     expect(tables!.dependencies).not.toContain(schema!.urn);
     const cluster = named(result.resources, "kubernetes:scylla.scylladb.com/v1:ScyllaCluster", "test-use1-scylla-cluster");
     const manager = named(result.resources, "kubernetes:apps/v1:Deployment", "test-use1-scylla-manager");
-    expect(schema!.dependencies).toEqual(expect.arrayContaining([cluster.urn, manager.urn]));
+    const credentials = result.resources.find((r) => r.type === "kubernetes:batch/v1:Job" && r.name === "test-use1-manager-cql-credentials")!;
+    expect(schema!.dependencies).toEqual(expect.arrayContaining([cluster.urn, manager.urn, credentials.urn]));
   });
 
   it("restores with sctool against the registered cluster, from the configured location and snapshot", () => {
@@ -59,14 +62,11 @@ describe("restore Jobs", () => {
         { name: "CLUSTER", value: "scylla/scylla" },
         { name: "LOCATION", value: "s3:scylla-ha-test-us-west-2-backup" },
         { name: "SNAPSHOT_TAG", value: "sm_20260102030405UTC" },
-        { name: "CQL_USERNAME", valueFrom: { secretKeyRef: { name: "scylla-ha-restore-cql", key: "username", optional: true } } },
-        { name: "CQL_PASSWORD", valueFrom: { secretKeyRef: { name: "scylla-ha-restore-cql", key: "password", optional: true } } },
       ]);
     }
-    // Manager gets CQL credentials (#1896): the Secret's, or the fresh cluster's default superuser.
-    expect(sctoolRestoreScript("--restore-schema").split("\n")[2]).toBe(
-      'sctool cluster update --cluster "$CLUSTER" --username "${CQL_USERNAME:-cassandra}" --password "${CQL_PASSWORD:-cassandra}"',
-    );
+    // Manager already logs in as its own role (ManagerCredentials runs first): no credentials here, no default superuser.
+    expect(sctoolRestoreScript("--restore-schema")).not.toContain("cluster update");
+    expect(sctoolRestoreScript("--restore-schema")).not.toContain("cassandra");
     expect(sctoolRestoreScript("--restore-schema")).toContain('task=$(sctool restore --cluster "$CLUSTER" --location "$LOCATION" --snapshot-tag "$SNAPSHOT_TAG" --restore-schema)');
   });
 
@@ -89,7 +89,7 @@ describe("restore Jobs", () => {
   });
 
   it("lets each step run as long as it needs, once", () => {
-    expect(ofType(result.resources, JOB).map((j) => [(j.inputs.metadata as Obj).annotations, (j.inputs.spec as Obj).backoffLimit, (j.inputs.spec as Obj).activeDeadlineSeconds])).toEqual([
+    expect(restoreJobs(result.resources).map((j) => [(j.inputs.metadata as Obj).annotations, (j.inputs.spec as Obj).backoffLimit, (j.inputs.spec as Obj).activeDeadlineSeconds])).toEqual([
       [{ "pulumi.com/timeoutSeconds": "3600" }, 0, 3600],
       [{ "pulumi.com/timeoutSeconds": "5400" }, 0, 5400],
       [{ "pulumi.com/timeoutSeconds": "172800" }, 0, 172800],
@@ -103,8 +103,8 @@ describe("restore Jobs", () => {
   });
 
   it("declares no restore Jobs without a restore", async () => {
-    // The only Job of a region without a restore is the rollout's replication Job.
-    expect(ofType((await synthStack("dev")).resources, JOB).map((j) => j.name)).toEqual(["dev-use1-replicate"]);
+    // A region without a restore runs the CQL roles, Manager-credentials and replication Jobs only.
+    expect(ofType((await synthStack("dev")).resources, JOB).map((j) => j.name).sort()).toEqual(["dev-use1-cql-roles", "dev-use1-manager-cql-credentials", "dev-use1-replicate"]);
   });
 });
 

@@ -13,6 +13,7 @@ import { gkeServiceAgent, nodeServiceAccountId, nodeTag, scyllaTag } from "../co
 import { planEnvironment } from "../components/plan";
 import { parseEnvironmentConfig } from "../stacks/validate";
 import { environment, gcpRegion } from "./helpers/fixtures";
+import { TEST_CQL_PASSWORDS } from "./helpers/scylla";
 import { mockEngine, named, unwrap } from "./helpers/harness";
 
 const twoRegions = () =>
@@ -82,7 +83,7 @@ describe("GcpRegion built directly", () => {
       computedOutputs: (type, name) =>
         type === "gcp:container/cluster:Cluster" ? { endpoint: `10.0.0.${name.includes("euw4") ? 2 : 1}`, masterAuth: { clusterCaCertificate: "Q0E=" } } : {},
     });
-    const env = new Environment("test", { plan: twoRegions(), agentAuthToken: pulumi.secret("test-token") });
+    const env = new Environment("test", { plan: twoRegions(), agentAuthToken: pulumi.secret("test-token"), cql: { ...TEST_CQL_PASSWORDS } });
     const region = env.regions.euw4 as GcpRegion;
     const resources = await rec.settle();
 

@@ -32,8 +32,10 @@ describe("each rollout phase adds exactly its resources", () => {
 
   it("datacenter: the ScyllaCluster and its seed service join, nothing else", () => {
     expect(added(results.infrastructure!, results.datacenter!)).toEqual([
+      "kubernetes:core/v1:Secret::test-apse1-cql-replication",
       "kubernetes:core/v1:Service::test-apse1-seeds",
       "kubernetes:scylla.scylladb.com/v1:ScyllaCluster::test-apse1-scylla-cluster",
+      "scylla-ha:scylla:CqlAuth::test-apse1",
     ]);
   });
 
@@ -55,6 +57,11 @@ describe("each rollout phase adds exactly its resources", () => {
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole::test-apse1-prometheus",
         "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding::test-apse1-prometheus",
         "kubernetes:scylla.scylladb.com/v1alpha1:ScyllaDBMonitoring::test-apse1-scylladb-monitoring",
+        "kubernetes:core/v1:Secret::test-apse1-alertmanager-config",
+        "kubernetes:monitoring.coreos.com/v1:Alertmanager::test-apse1-alertmanager",
+        "kubernetes:policy/v1:PodDisruptionBudget::test-apse1-alertmanager",
+        "kubernetes:core/v1:Service::test-apse1-alertmanager",
+        "kubernetes:core/v1:Service::test-apse1-prometheus-query",
       ].sort(),
     );
   });
@@ -130,15 +137,21 @@ describe("a lost region", () => {
 });
 
 describe("secrets a deployment needs", () => {
-  it("refuses to deploy without the CQL password, before any resource", async () => {
+  it("refuses to deploy without the CQL passwords and the alert receiver, before any resource", async () => {
     const error = await synthesize({ stack: "dev", strict: true, preview: false, config: flatten(environment()) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["cqlAdminPassword"]);
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["cqlSuperuserPassword", "cqlManagerPassword", "cqlReplicationPassword", "alertWebhookUrl"]);
   });
 
   it("names every missing secret of a multi-DC deployment at once", async () => {
     const error = await synthesize({ stack: "prod", strict: true, preview: false, config: flatten(environment(threeAwsRegions())) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["agentAuthToken", "cqlAdminPassword"]);
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual([
+      "agentAuthToken",
+      "cqlSuperuserPassword",
+      "cqlManagerPassword",
+      "cqlReplicationPassword",
+      "alertWebhookUrl",
+    ]);
   });
 });

@@ -164,14 +164,14 @@ describe("local NVMe storage", () => {
     }
   });
 
-  it("binds local volumes only once the pod is scheduled, and keeps them", () => {
+  it("binds local volumes only once the pod is scheduled, and frees them when the operator deletes a claim", () => {
     const classes = ofType(resources, "kubernetes:storage.k8s.io/v1:StorageClass").filter((c) => (c.inputs.metadata as Obj).name === "scylladb-local-xfs");
     expect(classes).toHaveLength(3);
     for (const c of classes) {
       expect(c.inputs).toMatchObject({
         provisioner: "local.csi.scylladb.com",
         volumeBindingMode: "WaitForFirstConsumer",
-        reclaimPolicy: "Retain",
+        reclaimPolicy: "Delete",
         parameters: { "csi.storage.k8s.io/fstype": "xfs" },
       });
     }
@@ -207,7 +207,7 @@ describe("Scylla Manager", () => {
   });
 
   it("shares one agent token with every other DC", () => {
-    const secrets = ofType(resources, "kubernetes:core/v1:Secret");
+    const secrets = ofType(resources, "kubernetes:core/v1:Secret").filter((s) => (s.inputs.metadata as Obj).name === "scylla-agent-config");
     expect(regionsOf(secrets)).toEqual(["use1", "usw2", "euw1"]);
     const others = secrets.filter((s) => regionOf(s) !== plan.managerRegion);
     expect(regionsOf(others)).toEqual(["usw2", "euw1"]);
@@ -262,14 +262,14 @@ describe("monitoring", () => {
     for (const m of ofType(resources, "kubernetes:scylla.scylladb.com/v1alpha1:ScyllaDBMonitoring")) {
       expect(spec(m).components.prometheus).toEqual({ mode: "External" });
       expect(spec(m).components.grafana.datasources).toEqual([
-        { name: "prometheus", type: "Prometheus", url: "http://prometheus-operated.scylla.svc:9090", prometheusOptions: {} },
+        { name: "prometheus", type: "Prometheus", url: "http://scylla-prometheus-query.scylla.svc:9090", prometheusOptions: {} },
       ]);
     }
     const rules = ofType(resources, "kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     expect(rules).toHaveLength(3);
     for (const r of rules) {
       expect((r.inputs.metadata as Obj).labels).toEqual({ "scylla-operator.scylladb.com/scylladbmonitoring-name": "scylla-monitoring" });
-      expect(spec(r).groups[0].rules.map((x: Obj) => x.alert)).toEqual(["ScyllaTargetDown", "ScyllaQuorumAtRisk"]);
+      expect(spec(r).groups[0].rules.map((x: Obj) => x.alert)).toEqual(["ScyllaInstanceDown", "ScyllaQuorumAtRisk", "ScyllaMetricsAbsent"]);
     }
   });
 });
@@ -321,8 +321,9 @@ describe("platform operators", () => {
 
   it("puts every Kubernetes object on its own region's provider", () => {
     const objects = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    // 32 per region, plus Manager's 8 objects in its region.
-    expect(objects.length).toBe(3 * 32 + 8);
+    // 32 per region, the replication Job's 6 and CQL auth's Secret, Alertmanager's 4 and Grafana's
+    // query Service; Manager's 8 objects, the roles Job's 3 and Manager's credentials 2 in its region.
+    expect(objects.length).toBe(3 * (32 + 6 + 1 + 5) + 8 + 3 + 2);
     for (const o of objects) expect(providerOf(resources, o).name).toBe(`prod-${regionOf(o)}-k8s`);
   });
 });

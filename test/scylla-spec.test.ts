@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { manifestsByRegion } from "../cli/engine/manifests";
 import { validateManifests } from "../cli/validate";
 import { AGENT_TOKEN_MISSING } from "../components/scylla";
@@ -60,13 +61,15 @@ describe("rendering helpers", () => {
 
   it("makes requests equal limits", () => {
     expect(guaranteed({ cpu: "6", memory: "53Gi" })).toEqual({ requests: { cpu: "6", memory: "53Gi" }, limits: { cpu: "6", memory: "53Gi" } });
-    const db = managerDatabaseSpec("2026.1.3", "3.10.1").datacenter.racks[0]!;
+    const db = managerDatabaseSpec("2026.1.3", "3.10.1", ["us-east-1a"]).datacenter.racks[0]!;
     expect(db.resources.requests).toEqual(db.resources.limits);
     expect(db.agentResources.requests).toEqual(db.agentResources.limits);
   });
 
-  it("turns authentication and authorization on", () => {
-    expect(scyllaYaml()).toBe("authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\n");
+  it("turns authentication and authorization on, with a named superuser from a salted password", () => {
+    expect(scyllaYaml("scylla_ha_admin", "$6$salt$hash")).toBe(
+      'authenticator: PasswordAuthenticator\nauthorizer: CassandraAuthorizer\nauth_superuser_name: "scylla_ha_admin"\nauth_superuser_salted_password: "$6$salt$hash"\n',
+    );
   });
 
   it("writes the agent token only when one is configured", () => {
@@ -74,8 +77,13 @@ describe("rendering helpers", () => {
     expect(agentConfigYaml(undefined)).toBe("{}\n");
   });
 
-  it("points Manager at its own one-node database", () => {
-    expect(managerConfigYaml()).toContain("  - scylla-manager-cluster-manager-dc-manager-rack-0\n");
+  it("points Manager at one node per rack of its database, at RF 3 and LOCAL_QUORUM", () => {
+    const config = parse(managerConfigYaml(["z-a", "z-b", "z-c"])) as { database: Record<string, unknown> };
+    expect(config.database).toEqual({
+      hosts: ["scylla-manager-cluster-manager-dc-z-a-0", "scylla-manager-cluster-manager-dc-z-b-0", "scylla-manager-cluster-manager-dc-z-c-0"],
+      local_dc: "manager-dc",
+      replication_factor: 3,
+    });
   });
 
   it("declares keyspaces as the policies read them", () => {
@@ -117,7 +125,10 @@ describe("rendered manifests", () => {
     const resources = await rec.settle();
     const manifests = manifestsByRegion(resources, plan);
     expect([...manifests.keys()]).toEqual(["use1", "usw2", "euw1"]);
-    expect([...manifests.values()].map((objects) => objects.length)).toEqual([35, 27, 27]);
+    // Per region 27 platform and datacenter objects, the replication Job's 6, the replication role's
+    // Secret, Alertmanager's 4 and Grafana's query Service; next to Manager its 8, the roles Job's 3
+    // and Manager's credentials 2.
+    expect([...manifests.values()].map((objects) => objects.length)).toEqual([27 + 12 + 8 + 3 + 2, 27 + 12, 27 + 12]);
     const kinds = [...manifests.values()].flat().map((o) => o.kind);
     expect(kinds).not.toContain("ScyllaOperatorConfig");
     expect(ofType(resources, "kubernetes:apps/v1:DeploymentPatch")).toHaveLength(6);

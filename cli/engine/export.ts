@@ -3,6 +3,7 @@
  * from what the offline engine recorded.
  */
 import type { RecordedResource } from "./recorded";
+import { encryptSecrets } from "./secrets";
 
 export interface StackExportResource {
   urn: string;
@@ -43,8 +44,9 @@ export function toStackExport(resources: readonly RecordedResource[], time = new
         ...(r.external ? { external: true } : {}),
         ...(r.id !== undefined ? { id: r.id } : {}),
         type: r.type,
-        inputs: r.inputs,
-        outputs: r.outputs,
+        // Secrets as `pulumi stack export` writes them without --show-secrets: never the plaintext.
+        inputs: encryptSecrets(r.inputs) as Record<string, unknown>,
+        outputs: encryptSecrets(r.outputs) as Record<string, unknown>,
         ...(r.parent ? { parent: r.parent } : {}),
         ...(r.provider !== undefined && r.provider !== "" ? { provider: r.provider } : {}),
         dependencies: [...r.dependencies],

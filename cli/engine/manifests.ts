@@ -5,6 +5,7 @@
 import { stringify } from "yaml";
 import type { EnvironmentPlan } from "../../components/plan";
 import { type RecordedResource, UNKNOWN } from "./recorded";
+import { isSecretEnvelope, redactSecrets } from "./secrets";
 
 const KUBERNETES_TYPE = /^kubernetes:([a-z0-9.-]+\/)?v[a-z0-9]+:[A-Za-z0-9]+$/;
 
@@ -49,8 +50,10 @@ export function toYamlDocuments(objects: readonly ManifestObject[]): string {
   return objects.map((o) => stringify(readable(o), { lineWidth: 0 })).join("---\n");
 }
 
+/** Unknowns as a marker; secrets with their keys and `REDACTED` values (a Secret keeps `username`/`password`). */
 function readable(value: unknown): unknown {
   if (value === UNKNOWN) return COMPUTED_AT_DEPLOY;
+  if (isSecretEnvelope(value)) return readable(redactSecrets(value));
   if (Array.isArray(value)) return value.map(readable);
   if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, readable(v)]));
   return value;

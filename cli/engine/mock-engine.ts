@@ -247,9 +247,10 @@ function previewComputed(type: string, inputs: Record<string, unknown>): Record<
 /**
  * Wire form → stack-export form: unknowns are dropped from objects (a first
  * preview does not know them) and kept as the unknown marker inside arrays so
- * lengths stay true; secrets become `{sig, plaintext}` as
- * `pulumi stack export --show-secrets` writes them; resource references
- * collapse to the referenced id (or URN for components).
+ * lengths stay true; secrets stay wrapped as `{sig, value}` (the wire form,
+ * in memory only: the export writes them as ciphertext, the manifests redact
+ * them — see `secrets.ts`); resource references collapse to the referenced id
+ * (or URN for components).
  */
 export function plain(value: unknown): Record<string, unknown> {
   return convert(value) as Record<string, unknown>;
@@ -259,7 +260,7 @@ function convert(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => (v === UNKNOWN ? UNKNOWN : convert(v)));
   if (value === null || typeof value !== "object") return value;
   const obj = value as Record<string, unknown>;
-  if (obj[SECRET_SIG] === SECRET_VALUE) return { [SECRET_SIG]: SECRET_VALUE, plaintext: JSON.stringify(convert(obj.value)) };
+  if (obj[SECRET_SIG] === SECRET_VALUE) return { [SECRET_SIG]: SECRET_VALUE, value: convert(obj.value) };
   if (obj[SECRET_SIG] === RESOURCE_SIG) return (obj.id as string | undefined) || obj.urn;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(obj)) {

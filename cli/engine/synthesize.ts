@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan } from "../../components/plan";
-import { readStackConfigFile, stackConfigPath, environmentFromFlatConfig } from "../../stacks/config";
+import { readStackConfigFile, stackConfigPath, environmentFromFlatConfig, withEncryptedStandIns } from "../../stacks/config";
 import { PROJECT } from "../../stacks/schema";
 import { program } from "../../stacks/program";
 import { MockEngine, type EngineOptions } from "./mock-engine";
@@ -48,6 +48,11 @@ export interface SynthOptions {
    * @default true
    */
   readonly echoWarnings?: boolean;
+  /**
+   * Where one-line notes go (e.g. a `secure:` value that cannot be decrypted offline).
+   * @default - written to stderr
+   */
+  readonly onNote?: (note: string) => void;
 }
 
 export interface SynthResult {
@@ -57,6 +62,8 @@ export interface SynthResult {
   readonly outputs: Record<string, unknown>;
   /** What the program logged with `pulumi.log.warn`, in order, without the `warning: [runtime] ` prefix. */
   readonly warnings: readonly string[];
+  /** Keys whose value was `secure: v1:…` and ran with a stand-in. */
+  readonly encryptedKeys: readonly string[];
 }
 
 /**
@@ -66,9 +73,12 @@ export interface SynthResult {
  */
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const file = options.configFile ?? stackConfigPath(options.stack);
-  const flat = options.config ?? readStackConfigFile(file);
+  const { flat, encrypted } = withEncryptedStandIns(options.config ?? readStackConfigFile(file));
   environmentFromFlatConfig(flat, file);
-  pulumi.runtime.setAllConfig(flat);
+  // Marked secret, as the CLI marks `secure:` keys: getSecret wraps them and they never render in clear.
+  pulumi.runtime.setAllConfig(flat, encrypted);
+  const note = options.onNote ?? ((n: string) => process.stderr.write(`${n}\n`));
+  for (const key of encrypted) note(`note: ${key} is secret (secure: v1:…) and not decryptable here; rendered with a stand-in`);
 
   const engine = new MockEngine({
     project: PROJECT,
@@ -108,7 +118,7 @@ export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   // At preview the outputs promise resolves to undefined as soon as any output is unknown; the
   // recorded root Stack holds the known part, exactly as the export does.
   const root = engine.resources.find((r) => r.type === "pulumi:pulumi:Stack");
-  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: root?.outputs ?? {}, warnings };
+  return { stack: options.stack, plan: plan!, resources: engine.resources, outputs: root?.outputs ?? {}, warnings, encryptedKeys: encrypted };
 }
 
 const RUNTIME_WARNING = /^warning: \[runtime\] ([\s\S]*)$/;

@@ -38,11 +38,37 @@ export function guaranteed(r: ContainerResources) {
 }
 
 /**
- * Authentication and authorization on. The superuser `cassandra` starts with
- * its well-known password; rotating it is an operational step (docs/scylla.md).
+ * Authentication and authorization on, with the superuser ScyllaDB creates at
+ * first boot from `auth_superuser_name` / `auth_superuser_salted_password`
+ * (scylladb scylla-2026.1.3 db/config.cc:1526-1530,
+ * auth/password_authenticator.cc:60,181-186): no cluster ever has
+ * `cassandra`/`cassandra`. Both settings are ignored once the auth tables hold
+ * a superuser, so rotating the password is an `ALTER ROLE`, not this file
+ * (docs/scylla.md). The salted password makes the whole file secret.
  */
-export function scyllaYaml(): string {
-  return ["authenticator: PasswordAuthenticator", "authorizer: CassandraAuthorizer", ""].join("\n");
+export function scyllaYaml(superuserName: string, saltedPassword: string): string {
+  return [
+    "authenticator: PasswordAuthenticator",
+    "authorizer: CassandraAuthorizer",
+    `auth_superuser_name: ${JSON.stringify(superuserName)}`,
+    `auth_superuser_salted_password: ${JSON.stringify(saltedPassword)}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * Operator 1.21 registers every ScyllaCluster with the Manager of its own
+ * Kubernetes cluster unless this annotation is "true" (it then labels the
+ * ScyllaDBDatacenter `…global-scylladb-manager-registration: "false"`,
+ * scylla-operator v1.21.1 pkg/controller/scyllacluster/migrate.go:328-333,
+ * pkg/naming/constants.go:304-305). Manager's one registration (in its own
+ * region) reaches every DC through the shared agent token.
+ */
+export const DISABLE_MANAGER_INTEGRATION_ANNOTATION = "scylla-operator.scylladb.com/disable-global-scylladb-manager-integration";
+
+/** Annotations that keep a DC without Manager from trying to register with one. */
+export function managerIntegrationAnnotations(region: RegionPlan): Record<string, string> {
+  return region.hostsManager ? {} : { [DISABLE_MANAGER_INTEGRATION_ANNOTATION]: "true" };
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   SCYLLA_CONFIG_NAME,
   agentConfigYaml,
   internalLoadBalancerAnnotations,
+  managerIntegrationAnnotations,
   keyspacesJson,
   managerTasks,
   scyllaClusterSpec,
@@ -22,6 +23,7 @@ import {
   seedServiceName,
   seedServiceSpec,
 } from "./datacenter-spec";
+import { SUPERUSER_NAME } from "./cql-auth";
 
 export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
   /** Seed addresses of the other DCs this one joins (`region.seedDatacenters`, in that order). */
@@ -31,6 +33,8 @@ export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
    * @default - none: the operator generates a token per DC (enough for a single DC).
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /** The CQL superuser's salted password (`auth_superuser_salted_password`), identical in every DC. */
+  readonly superuserSaltedPassword: pulumi.Input<string>;
 }
 
 export class ScyllaDatacenter extends pulumi.ComponentResource {
@@ -56,7 +60,10 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
     this.namespace = new k8s.core.v1.Namespace(`${name}-scylla`, { metadata: { name: namespace } }, { ...base, protect });
     const config = new k8s.core.v1.ConfigMap(
       `${name}-scylla-config`,
-      { metadata: { name: SCYLLA_CONFIG_NAME, namespace }, data: { "scylla.yaml": scyllaYaml() } },
+      {
+        metadata: { name: SCYLLA_CONFIG_NAME, namespace },
+        data: { "scylla.yaml": pulumi.secret(pulumi.output(args.superuserSaltedPassword).apply((salted) => scyllaYaml(SUPERUSER_NAME, salted))) },
+      },
       after(this.namespace),
     );
     const token = args.agentAuthToken === undefined ? pulumi.output<string | undefined>(undefined) : pulumi.output(args.agentAuthToken);
@@ -88,13 +95,14 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
         const ingress = s?.loadBalancer?.ingress?.[0];
         return ingress?.hostname || ingress?.ip || "";
       });
+      const annotations = { ...(identity?.annotations ?? {}), ...managerIntegrationAnnotations(region) };
       this.scyllaCluster = new k8s.apiextensions.CustomResource(
         `${name}-scylla-cluster`,
         {
           apiVersion: SCYLLA_API_VERSION,
           kind: "ScyllaCluster",
           // The operator copies these onto the `<cluster>-member` ServiceAccount (#1697): the agents' cloud identity.
-          metadata: { name: plan.scylla.clusterName, namespace, ...(identity ? { annotations: { ...identity.annotations } } : {}) },
+          metadata: { name: plan.scylla.clusterName, namespace, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
           spec: scyllaClusterSpec(plan, region, {
             externalSeeds: args.externalSeeds,
             ...(region.hostsManager ? { tasks: managerTasks(plan) } : {}),

@@ -21,6 +21,8 @@ import {
 } from "./storage-spec";
 
 export const NODE_CONFIG_NAME = "scylla-nodes";
+/** Reclaim policy of the local NVMe StorageClass; see the StorageClass below. */
+export const LOCAL_RECLAIM_POLICY = "Delete";
 
 export interface LocalStorageArgs extends ScyllaComponentArgs {
   /** The operator (and its CRDs) the NodeConfig needs. */
@@ -87,8 +89,11 @@ export class LocalStorage extends pulumi.ComponentResource {
         provisioner: CSI_DRIVER_NAME,
         // The volume is a directory on one node: bind only once the pod is scheduled there.
         volumeBindingMode: "WaitForFirstConsumer",
-        // A deleted claim must not take a node's data with it; the operator's replace flow decides.
-        reclaimPolicy: "Retain",
+        // The operator replaces or scales down a member by deleting only its PVC (scylla-operator
+        // v1.21.1 pkg/controller/scylladbdatacenter/sync_services.go:177,432). With Retain the
+        // released volume keeps its share of the node's array and the replacement's claim stays
+        // Pending; Delete returns the space (upstream's example StorageClass uses the default, Delete).
+        reclaimPolicy: LOCAL_RECLAIM_POLICY,
         allowVolumeExpansion: false,
         parameters: { "csi.storage.k8s.io/fstype": "xfs" },
       },

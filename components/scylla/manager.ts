@@ -1,19 +1,18 @@
 /**
- * Step 5: Scylla Manager, in exactly one region, on the system pool. Its
- * small backing ScyllaCluster also runs on the system pool, on network disks:
- * the Scylla pools are sized so that one Scylla pod owns a whole node (a
- * second Guaranteed pod does not fit on the small ones), and Manager's own
- * data is cheap to lose — the operator re-registers clusters and tasks, and
- * backup metadata lives in the buckets.
- *
- * Manager is one replica by design (its scheduler is not leader-elected);
- * while it is down, backups and repairs pause and nothing else is affected.
+ * Step 5: Scylla Manager, in exactly one region, on the multi-zone system
+ * pool. Its database is a ScyllaCluster of three racks, one per zone (one
+ * node each, production mode, network disks, RF 3 with LOCAL_QUORUM), so a
+ * zone loss leaves Manager its state; the Deployment holds no volume and moves
+ * to a surviving zone. Manager is one replica by design (its scheduler is not
+ * leader-elected); while it is down or its region is lost, backups and repairs
+ * pause and nothing else is affected (docs/failure-domains.md).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type ScyllaComponentArgs, childOptions } from "./args";
-import { SCYLLA_API_VERSION, guaranteed } from "./datacenter-spec";
-import { SYSTEM_NODE_SELECTOR, systemPoolAffinity } from "./placement";
+import { DISABLE_MANAGER_INTEGRATION_ANNOTATION, SCYLLA_API_VERSION, guaranteed } from "./datacenter-spec";
+import type { RegionPlan } from "../plan";
+import { SYSTEM_NODE_SELECTOR, SYSTEM_POOL_LABEL_KEY, ZONE_KEY } from "./placement";
 import { SYSTEM_STORAGE_CLASS } from "./storage-spec";
 import { SCYLLA_MANAGER_IMAGE } from "./versions";
 
@@ -22,8 +21,22 @@ export const MANAGER_NAMESPACE = "scylla-manager";
 export const MANAGER_DB_CLUSTER = "scylla-manager-cluster";
 export const MANAGER_LABELS = { "app.kubernetes.io/name": "scylla-manager", "app.kubernetes.io/instance": "scylla-manager" } as const;
 
-/** Manager's config: its API, metrics, and the member Service of its one-node database. */
-export function managerConfigYaml(): string {
+export const MANAGER_DB_DATACENTER = "manager-dc";
+/** At most three racks: Manager's keyspace is RF 3 (`replication_factor` below), one replica per zone. */
+const MANAGER_DB_RACKS = 3;
+
+/** Manager's database racks: one per zone of the region (rack name = zone), up to three. */
+export function managerDatabaseZones(region: Pick<RegionPlan, "zones">): string[] {
+  return region.zones.slice(0, MANAGER_DB_RACKS);
+}
+
+/**
+ * Manager's config. Its database: every rack's first member, RF 3 and
+ * `local_dc`, which makes Manager use LOCAL_QUORUM (scylla-manager v3.10.1
+ * pkg/config/server/server.go:22-34, pkg/cmd/scylla-manager/db.go:263-270), so
+ * one zone down keeps it reading and writing.
+ */
+export function managerConfigYaml(zones: readonly string[]): string {
   return [
     "http: :5080",
     "prometheus: :5090",
@@ -31,31 +44,63 @@ export function managerConfigYaml(): string {
     "  level: info",
     "database:",
     "  hosts:",
-    `  - ${MANAGER_DB_CLUSTER}-manager-dc-manager-rack-0`,
+    ...zones.map((z) => `  - ${MANAGER_DB_CLUSTER}-${MANAGER_DB_DATACENTER}-${z}-0`),
+    `  local_dc: ${MANAGER_DB_DATACENTER}`,
+    `  replication_factor: ${Math.min(MANAGER_DB_RACKS, zones.length)}`,
     "",
   ].join("\n");
 }
 
-export function managerDatabaseSpec(version: string, agentVersion: string) {
+/** Placement of one rack: the system pool, in exactly one zone. */
+function managerRackPlacement(zone: string) {
   return {
-    version,
-    agentVersion,
-    developerMode: true,
-    datacenter: {
-      name: "manager-dc",
-      racks: [
-        {
-          name: "manager-rack",
-          members: 1,
-          storage: { capacity: "5Gi", storageClassName: SYSTEM_STORAGE_CLASS },
-          resources: guaranteed({ cpu: "1", memory: "1Gi" }),
-          agentResources: guaranteed({ cpu: "100m", memory: "128Mi" }),
-          placement: systemPoolAffinity(),
-        },
-      ],
+    nodeAffinity: {
+      requiredDuringSchedulingIgnoredDuringExecution: {
+        nodeSelectorTerms: [
+          {
+            matchExpressions: [
+              { key: SYSTEM_POOL_LABEL_KEY, operator: "In", values: [SYSTEM_NODE_SELECTOR[SYSTEM_POOL_LABEL_KEY]!] },
+              { key: ZONE_KEY, operator: "In", values: [zone] },
+            ],
+          },
+        ],
+      },
     },
   };
 }
+
+/**
+ * Production mode: ScyllaDB then refuses less than 1 GiB per shard
+ * (scylladb scylla-2026.1.3 main.cc:449-461) and runs its I/O setup, so one
+ * shard gets 4 GiB.
+ */
+export function managerDatabaseSpec(version: string, agentVersion: string, zones: readonly string[]) {
+  return {
+    version,
+    agentVersion,
+    developerMode: false,
+    datacenter: {
+      name: MANAGER_DB_DATACENTER,
+      racks: zones.map((zone) => ({
+        name: zone,
+        members: 1,
+        storage: { capacity: "10Gi", storageClassName: SYSTEM_STORAGE_CLASS },
+        resources: guaranteed({ cpu: "1", memory: "4Gi" }),
+        agentResources: guaranteed({ cpu: "100m", memory: "128Mi" }),
+        placement: managerRackPlacement(zone),
+      })),
+    },
+  };
+}
+
+/**
+ * A node that stops answering (its zone is down) taints itself unreachable;
+ * Manager leaves it after 60 s instead of the default 300 s.
+ */
+export const MANAGER_TOLERATIONS = [
+  { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60 },
+  { key: "node.kubernetes.io/not-ready", operator: "Exists", effect: "NoExecute", tolerationSeconds: 60 },
+] as const;
 
 export class ScyllaManager extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
@@ -67,6 +112,7 @@ export class ScyllaManager extends pulumi.ComponentResource {
     const { plan } = args;
     const after = (...deps: pulumi.Resource[]) => childOptions(this, args, deps);
     const namespace = MANAGER_NAMESPACE;
+    const zones = managerDatabaseZones(args.region);
 
     const ns = new k8s.core.v1.Namespace(`${name}-scylla-manager`, { metadata: { name: namespace } }, childOptions(this, args));
     // Manager keeps no state besides its database, which the operator must never register as a cluster to manage.
@@ -78,9 +124,9 @@ export class ScyllaManager extends pulumi.ComponentResource {
         metadata: {
           name: MANAGER_DB_CLUSTER,
           namespace,
-          annotations: { "scylla-operator.scylladb.com/disable-global-scylladb-manager-integration": "true" },
+          annotations: { [DISABLE_MANAGER_INTEGRATION_ANNOTATION]: "true" },
         },
-        spec: managerDatabaseSpec(plan.scylla.version, plan.scylla.agentVersion),
+        spec: managerDatabaseSpec(plan.scylla.version, plan.scylla.agentVersion, zones),
       },
       after(ns),
     );
@@ -106,7 +152,7 @@ export class ScyllaManager extends pulumi.ComponentResource {
     const sa = new k8s.core.v1.ServiceAccount(`${name}-scylla-manager`, { metadata: { name: "scylla-manager", namespace } }, after(ns));
     const config = new k8s.core.v1.ConfigMap(
       `${name}-scylla-manager`,
-      { metadata: { name: "scylla-manager-config", namespace }, data: { "scylla-manager.yaml": managerConfigYaml() } },
+      { metadata: { name: "scylla-manager-config", namespace }, data: { "scylla-manager.yaml": managerConfigYaml(zones) } },
       after(ns),
     );
     this.deployment = new k8s.apps.v1.Deployment(
@@ -123,6 +169,7 @@ export class ScyllaManager extends pulumi.ComponentResource {
             spec: {
               serviceAccountName: "scylla-manager",
               nodeSelector: { ...SYSTEM_NODE_SELECTOR },
+              tolerations: MANAGER_TOLERATIONS.map((t) => ({ ...t })),
               containers: [
                 {
                   name: "scylla-manager",

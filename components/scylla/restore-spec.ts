@@ -18,13 +18,6 @@ export const RESTORE_STEPS: readonly RestoreStep[] = ["schema", "restart", "tabl
 
 /** Manager's API inside the cluster (the Service maps 80 → 5080). */
 export const MANAGER_API_URL = `http://scylla-manager.${MANAGER_NAMESPACE}.svc/api/v1`;
-/**
- * Optional Secret (keys `username`, `password`): CQL credentials Manager needs
- * to restore a schema under PasswordAuthenticator, which the operator does not
- * give it (scylladb/scylla-operator#1896). Without it the Jobs use ScyllaDB's
- * default superuser, which is what a datacenter brought up empty still has.
- */
-export const RESTORE_CQL_SECRET = "scylla-ha-restore-cql";
 /** ServiceAccount of the rolling-restart Job. */
 export const RESTORE_SERVICE_ACCOUNT = "scylla-ha-restore";
 
@@ -52,15 +45,16 @@ export function managerClusterName(plan: EnvironmentPlan): string {
 
 /**
  * The shell script of a Manager restore step: wait until Manager reaches the
- * cluster, hand it CQL credentials, start the restore task and follow it to
- * the end (`sctool progress` prints `Status: <state>`). Variables come from
- * the Job's environment.
+ * cluster, start the restore task and follow it to the end (`sctool progress`
+ * prints `Status: <state>`). Variables come from the Job's environment.
+ * Manager already logs in as its own role, which holds the restore grants
+ * while a region restores (manager-credentials.ts, cql-auth.ts): no
+ * credentials pass through these Jobs.
  */
 export function sctoolRestoreScript(kind: "--restore-schema" | "--restore-tables"): string {
   return [
     "set -eu",
     'until sctool status --cluster "$CLUSTER" >/dev/null 2>&1; do echo "waiting for Manager to reach $CLUSTER"; sleep 30; done',
-    'sctool cluster update --cluster "$CLUSTER" --username "${CQL_USERNAME:-cassandra}" --password "${CQL_PASSWORD:-cassandra}"',
     `task=$(sctool restore --cluster "$CLUSTER" --location "$LOCATION" --snapshot-tag "$SNAPSHOT_TAG" ${kind})`,
     'echo "started $task"',
     "while :; do",
@@ -125,10 +119,6 @@ export function restoreJobSpec({ plan, restore, step, members }: RestoreJobOptio
               { name: "CLUSTER", value: managerClusterName(plan) },
               { name: "LOCATION", value: restore.location },
               { name: "SNAPSHOT_TAG", value: restore.snapshotTag },
-              ...(["username", "password"] as const).map((key) => ({
-                name: `CQL_${key.toUpperCase()}`,
-                valueFrom: { secretKeyRef: { name: RESTORE_CQL_SECRET, key, optional: true } },
-              })),
             ],
             resources,
           },

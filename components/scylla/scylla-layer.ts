@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionOptions } from "../lost-region";
 import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan } from "../plan";
+import { type CqlPasswords, rolesRegion } from "./cql-auth";
 import { RestoreJobs } from "./restore-jobs";
 import { ScyllaRegion } from "./scylla-region";
 
@@ -22,11 +23,13 @@ export interface ScyllaLayerArgs {
    * @default - none; required to deploy an environment with more than one DC.
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /** CQL passwords (secret config `cqlSuperuserPassword`, `cqlManagerPassword`, `cqlReplicationPassword`). */
+  readonly cql: CqlPasswords;
   /**
-   * CQL superuser password for the replication Jobs (secret config `cqlAdminPassword`).
-   * @default - none: no replication Jobs.
+   * Alertmanager's webhook receiver (secret config `alertWebhookUrl`).
+   * @default - none: alerts are kept in Alertmanager only.
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly alertWebhookUrl?: pulumi.Input<string>;
 }
 
 export const AGENT_TOKEN_MISSING =
@@ -45,7 +48,10 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
 
   const seeds = new Map(withDatacenter.map((r) => [r.datacenter, pulumi.deferredOutput<string>()]));
   const regions: Record<string, ScyllaRegion> = {};
-  for (const region of built) {
+  // Roles are cluster-wide and made once: the region that makes them is built first so every other region can wait for its Job.
+  const rolesKey = rolesRegion(plan)?.key;
+  let cqlRolesJob: pulumi.Resource | undefined;
+  for (const region of [...built].sort((a, b) => Number(b.key === rolesKey) - Number(a.key === rolesKey))) {
     const externalSeeds = region.seedDatacenters.flatMap((dc) => {
       const seed = seeds.get(dc);
       return seed ? [seed[0]] : [];
@@ -58,10 +64,13 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
         cluster: clusters.get(region.key)!,
         externalSeeds,
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
-        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
+        cql: args.cql,
+        ...(cqlRolesJob ? { cqlRolesJob } : {}),
+        ...(args.alertWebhookUrl !== undefined ? { alertWebhookUrl: args.alertWebhookUrl } : {}),
       },
       regionOptions(parent, region),
     );
+    cqlRolesJob ??= scylla.cqlRolesJob;
     const own = seeds.get(region.datacenter);
     const address = scylla.datacenter.seedAddress;
     if (own && address) own[1](address);
@@ -81,10 +90,12 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
         region,
         cluster: clusters.get(region.key)!,
         restore: region.restore,
-        dependsOn: [scylla.manager, scylla.datacenter.scyllaCluster],
+        // Manager must hold its CQL role (with the restore grants) before the schema restore logs in.
+        dependsOn: [scylla.manager, scylla.datacenter.scyllaCluster, ...(scylla.managerCredentials ? [scylla.managerCredentials.job] : [])],
       },
       { parent: scylla },
     );
   }
-  return regions;
+  // Callers see regions in plan order, whatever order they were built in.
+  return Object.fromEntries(built.map((r) => [r.key, regions[r.key]!]));
 }

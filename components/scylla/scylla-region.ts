@@ -5,6 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { ScyllaComponentArgs } from "./args";
+import { type CqlAuthHandle, type CqlPasswords, CqlAuth, REPLICATION_ROLE, superuserSaltedPassword } from "./cql-auth";
+import { ManagerCredentials } from "./manager-credentials";
 import { ScyllaDatacenter } from "./datacenter";
 import { LocalStorage } from "./local-storage";
 import { ScyllaManager } from "./manager";
@@ -20,11 +22,18 @@ export interface ScyllaRegionArgs extends ScyllaComponentArgs {
    * @default - none: each DC's operator generates its own (single-DC environments only).
    */
   readonly agentAuthToken?: pulumi.Input<string>;
+  /** The CQL passwords (secret config): superuser, Manager's role, the replication role. */
+  readonly cql: CqlPasswords;
   /**
-   * Password of the CQL superuser the replication Job runs as.
-   * @default - none: no replication Job (preview of a stack without the secret set).
+   * The roles Job, built by the region `rolesRegion(plan)` picks; every other region's Jobs wait for it.
+   * @default - none: this region is the roles region (or no region runs the Job yet).
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly cqlRolesJob?: pulumi.Resource;
+  /**
+   * Alertmanager's webhook receiver URL (secret config `alertWebhookUrl`).
+   * @default - none: alerts stay in Alertmanager's UI (preview without the secret).
+   */
+  readonly alertWebhookUrl?: pulumi.Input<string>;
 }
 
 export class ScyllaRegion extends pulumi.ComponentResource {
@@ -37,6 +46,12 @@ export class ScyllaRegion extends pulumi.ComponentResource {
   readonly monitoring?: ScyllaMonitoring;
   /** Present once the DC holds replicas: creates keyspaces, streams data into the DC. */
   readonly replication?: ReplicationJob;
+  /** Present with the DC: the replication role's Secret and what must exist before it is used. */
+  readonly cqlAuth?: CqlAuthHandle;
+  /** The roles Job, in the one region that runs it. */
+  readonly cqlRolesJob?: pulumi.Resource;
+  /** Present next to Manager once its DC exists: hands Manager its CQL role. */
+  readonly managerCredentials?: ManagerCredentials;
 
   constructor(name: string, args: ScyllaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:scylla:Region", name, {}, opts);
@@ -57,19 +72,42 @@ export class ScyllaRegion extends pulumi.ComponentResource {
         dependsOn: [...platform, ...(this.manager ? [this.manager] : [])],
         externalSeeds: args.externalSeeds,
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
+        superuserSaltedPassword: pulumi.secret(pulumi.output(args.cql.superuser).apply((p) => superuserSaltedPassword(p, plan.scylla.clusterName))),
       },
       child,
     );
-    if (region.holdsReplicas && args.cqlAdminPassword !== undefined) {
+    if (region.hasDatacenter) {
+      const auth = new CqlAuth(
+        name,
+        { ...common, dependsOn: [this.datacenter], passwords: args.cql, ...(args.cqlRolesJob ? { rolesJob: args.cqlRolesJob } : {}) },
+        child,
+      );
+      this.cqlAuth = auth.handle;
+      this.cqlRolesJob = auth.rolesJob;
+    }
+    if (this.manager && this.datacenter.scyllaCluster && this.cqlAuth) {
+      this.managerCredentials = new ManagerCredentials(
+        name,
+        { ...common, dependsOn: [this.manager, this.datacenter, ...this.cqlAuth.ready], password: args.cql.manager, hashKey: args.cql.superuser },
+        child,
+      );
+    }
+    if (region.holdsReplicas && this.cqlAuth) {
+      // Until the replication procedure reads REPLICATION_SECRET itself, it gets the same least-privileged role
+      // (never the superuser, never cassandra).
       this.replication = new ReplicationJob(
         name,
-        { ...common, dependsOn: [this.datacenter], cqlAdminPassword: args.cqlAdminPassword },
+        { ...common, dependsOn: [this.datacenter, ...this.cqlAuth.ready], cqlAdminPassword: args.cql.replication, cqlAdminUser: REPLICATION_ROLE },
         child,
       );
     }
     // Monitoring of a DC starts with its data (the `replicated` phase); a lost DC keeps its declared, frozen objects.
     if (plan.monitoring.enabled && (region.holdsReplicas || region.lost)) {
-      this.monitoring = new ScyllaMonitoring(name, { ...common, dependsOn: [...platform, this.datacenter.namespace] }, child);
+      this.monitoring = new ScyllaMonitoring(
+        name,
+        { ...common, dependsOn: [...platform, this.datacenter.namespace], ...(args.alertWebhookUrl !== undefined ? { alertWebhookUrl: args.alertWebhookUrl } : {}) },
+        child,
+      );
     }
     this.registerOutputs({ seedAddress: this.datacenter.seedAddress });
   }

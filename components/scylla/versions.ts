@@ -29,6 +29,9 @@ export const CERT_MANAGER_CHART = {
 export const PROMETHEUS_OPERATOR_BUNDLE =
   "https://github.com/prometheus-operator/prometheus-operator/releases/download/v0.91.0/bundle.yaml";
 
+/** Alertmanager: prometheus-operator v0.91.0's default (pkg/operator/defaults.go:25). */
+export const ALERTMANAGER_VERSION = "v0.32.1";
+
 /** Prometheus server version the ScyllaDB dashboards and rules are tested with. */
 export const PROMETHEUS_VERSION = "v3.9.1";
 

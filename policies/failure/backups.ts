@@ -117,6 +117,11 @@ export interface ManagerPart {
   readonly placement: PodPlacement;
   readonly replicas: number;
   readonly spread: boolean;
+  /**
+   * Racks of Manager's database: Manager keeps working while a majority of
+   * them does (its keyspace at RF = racks, LOCAL_QUORUM).
+   */
+  readonly quorumGroup?: string;
 }
 
 /**
@@ -139,7 +144,14 @@ export function managerParts(graph: ResourceGraph): { parts: ManagerPart[]; fall
   }
   for (const sc of graph.ofType(SCYLLA_CLUSTER).filter(isManagerBackingCluster)) {
     for (const rack of arr(rec(rec(sc.props.spec).datacenter).racks).map(rec)) {
-      parts.push({ what: `Manager's ScyllaCluster ${metaOf(sc).name ?? sc.name} rack ${str(rack.name) ?? "?"}`, resource: sc, placement: rackPlacement(rack), replicas: numberOr(rack.members, 1), spread: false });
+      parts.push({
+        what: `Manager's ScyllaCluster ${metaOf(sc).name ?? sc.name} rack ${str(rack.name) ?? "?"}`,
+        resource: sc,
+        placement: rackPlacement(rack),
+        replicas: numberOr(rack.members, 1),
+        spread: false,
+        quorumGroup: sc.urn,
+      });
     }
   }
   const fallback = parts.length > 0 ? undefined : tasks(graph, "backup")[0]?.owner;

@@ -56,7 +56,8 @@ export interface FailureModel {
   readonly pools: readonly { readonly view: NodePoolView; readonly slots: readonly Slot[] }[];
   readonly dcs: readonly DcInfo[];
   /** Scylla Manager's parts, placed; empty when the stack installs none. */
-  readonly manager: readonly Placed[];
+  /** Manager's parts; racks of its database share a `quorumGroup` (a majority of them suffices). */
+  readonly manager: ReadonlyArray<Placed & { readonly quorumGroup?: string }>;
   /** Where Manager runs when the stack does not install it (the ScyllaCluster carrying backup tasks). */
   readonly managerFallback: { readonly region: string | undefined; readonly what: string } | undefined;
   readonly prometheus: readonly Placed[];
@@ -164,7 +165,7 @@ export function buildModel(graph: ResourceGraph): FailureModel {
   });
 
   const { parts, fallback } = managerParts(graph);
-  const manager = parts.map((m) => place(m.resource, m.what, m.placement, m.replicas, m.spread));
+  const manager = parts.map((m) => ({ ...place(m.resource, m.what, m.placement, m.replicas, m.spread), ...(m.quorumGroup ? { quorumGroup: m.quorumGroup } : {}) }));
   return {
     regions: regionsWithZones(graph, clusters, pools.map((p) => p.view), dcs),
     clusters,

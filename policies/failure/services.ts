@@ -110,7 +110,18 @@ export class Services {
       if (managerFallback && regionDown(f, managerFallback.region)) return [{ text: `Scylla Manager (with ${managerFallback.what}) is lost with ${f.region}: backups and repairs stop until it is rebuilt in a surviving region`, breach: false }];
       return [];
     }
-    const states = manager.map((w) => ({ w, state: stateOf(f, w, this.cpOf(w)) }));
+    const all = manager.map((w) => ({ w, state: stateOf(f, w, this.cpOf(w)) }));
+    // Racks of Manager's database count together: the group is as well off as its majority-th best rack.
+    const groups = new Map<string, typeof all>();
+    const states: typeof all = [];
+    for (const s of all) {
+      if (s.w.quorumGroup === undefined) states.push(s);
+      else groups.set(s.w.quorumGroup, [...(groups.get(s.w.quorumGroup) ?? []), s]);
+    }
+    for (const racks of groups.values()) {
+      const sorted = [...racks].sort((a, b) => RANK[a.state] - RANK[b.state]);
+      states.push(sorted[Math.floor(sorted.length / 2)]!);
+    }
     const worst = states.reduce((a, b) => (RANK[b.state] > RANK[a.state] ? b : a));
     const { w, state } = worst;
     switch (state) {

@@ -191,10 +191,15 @@ export interface DatacenterView {
 
 export const SCYLLA_CLUSTER = "kubernetes:scylla.scylladb.com/v1:ScyllaCluster";
 
-/** Scylla Manager's own small backing cluster: not a datacenter of the database. */
+/**
+ * Scylla Manager's own backing cluster: not a datacenter of the database. The
+ * operator looks Manager up in the fixed namespace `scylla-manager`
+ * (scylla-operator v1.21.1 pkg/naming/constants.go, ScyllaManagerNamespace);
+ * the disable-global-scylladb-manager-integration annotation alone does not
+ * make one — datacenters without a Manager of their own carry it too.
+ */
 export function isManagerBackingCluster(sc: GraphResource): boolean {
-  const annotations = rec(rec(sc.props.metadata).annotations);
-  return metaOf(sc).namespace === "scylla-manager" || annotations["scylla-operator.scylladb.com/disable-global-scylladb-manager-integration"] === "true";
+  return metaOf(sc).namespace === "scylla-manager";
 }
 
 export function datacenters(graph: ResourceGraph): DatacenterView[] {

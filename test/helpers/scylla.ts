@@ -12,6 +12,12 @@ import { loadStackConfigFile, stackConfigPath } from "../../stacks/config";
 import { parseEnvironmentConfig } from "../../stacks/validate";
 
 export const TEST_AGENT_TOKEN = "test-agent-token-0123456789abcdef";
+/** Test CQL passwords; tests assert none of them reaches a rendered object in clear. */
+export const TEST_CQL_PASSWORDS = {
+  superuser: "test-superuser-password-0123",
+  manager: "test-manager-password-4567",
+  replication: "test-replication-password-89ab",
+} as const;
 
 class TestRoot extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -45,7 +51,7 @@ export function buildTestScyllaLayer(plan: EnvironmentPlan, options: { agentAuth
     clusters.set(region.key, { provider, dependsOn: [] });
   }
   const regions = buildScyllaLayer(
-    { plan, clusters, ...(options.agentAuthToken !== undefined ? { agentAuthToken: options.agentAuthToken } : {}) },
+    { plan, clusters, cql: { ...TEST_CQL_PASSWORDS }, ...(options.agentAuthToken !== undefined ? { agentAuthToken: options.agentAuthToken } : {}) },
     root,
   );
   return { regions, providers };
