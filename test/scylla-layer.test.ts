@@ -321,8 +321,8 @@ describe("platform operators", () => {
 
   it("puts every Kubernetes object on its own region's provider", () => {
     const objects = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    // 32 per region, plus Manager's 8 objects in its region.
-    expect(objects.length).toBe(3 * 32 + 8);
+    // 37 per region (4 NetworkPolicies and the CSI driver's critical-pods quota among them), plus Manager's 8 objects and 2 NetworkPolicies in its region.
+    expect(objects.length).toBe(3 * 37 + 10);
     for (const o of objects) expect(providerOf(resources, o).name).toBe(`prod-${regionOf(o)}-k8s`);
   });
 });
