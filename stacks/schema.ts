@@ -193,6 +193,54 @@ const gcpRegion = z.strictObject({
 
 const region = z.discriminatedUnion("cloud", [awsRegion, gcpRegion]);
 
+/**
+ * Where `pulumi up` and `pulumi preview` run from, and who they run as
+ * (docs/aws.md and docs/gcp.md, "Deploy path"). Cross-field rules (ARN shapes,
+ * overlapping or world-wide ranges, one section per cloud in use) live in
+ * `validate-deployer.ts`.
+ */
+const deployer = z.strictObject({
+  /**
+   * Source ranges of the machines that run Pulumi: the private range of a
+   * self-hosted runner network (it reaches the private API endpoints across
+   * the peering mesh) and/or narrow public egress ranges of CI (they reach the
+   * public endpoints, which then admit only them). Together the public ones
+   * must stay below a /8 of the internet.
+   */
+  networks: z.array(cidr).min(1),
+  /**
+   * AWS identities; required when any region is on AWS.
+   * @default - none (an all-GCP environment).
+   */
+  awsIam: z
+    .strictObject({
+      /** The 12-digit account every region lives in; service trust policies are pinned to it (`aws:SourceAccount`). */
+      accountId: z.string().regex(/^\d{12}$/, "must be a 12-digit AWS account id"),
+      /** IAM role `pulumi up` runs as: cluster admin on every EKS cluster. */
+      deployRoleArn: z.string(),
+      /** IAM role the PR preview runs as (`AWS_PREVIEW_ROLE_ARN`); see docs/aws.md for what it is granted and why. */
+      previewRoleArn: z.string(),
+      /**
+       * IAM roles or users kept as cluster admins for incidents, independent of the deploy role.
+       * @default []
+       */
+      breakGlassArns: z.array(z.string()).default([]),
+    })
+    .optional(),
+  /**
+   * GCP identities; required when any region is on GCP.
+   * @default - none (an all-AWS environment).
+   */
+  gcpIam: z
+    .strictObject({
+      /** IAM member `pulumi up` runs as, e.g. `serviceAccount:deploy@<project>.iam.gserviceaccount.com`. */
+      deployMember: z.string(),
+      /** IAM member the PR preview runs as. */
+      previewMember: z.string(),
+    })
+    .optional(),
+});
+
 export const environmentSchema = z.strictObject({
   environment: z.strictObject({
     /** Environment name (`dev`, `staging`, `prod`); part of every physical name. */
@@ -317,6 +365,12 @@ export const environmentSchema = z.strictObject({
       storageSize: z.string().regex(/^\d+(Gi|Ti)$/, "must be a size like 100Gi").default("100Gi"),
     })
     .default({ enabled: true, prometheusReplicas: 2, retention: "15d", storageSize: "100Gi" }),
+  /**
+   * Deployer network and identities.
+   * @default - none declared: EKS keeps the creator's bootstrap admin as its only access and the
+   * `deploy-path` policies flag every cluster the deployer cannot reach or use.
+   */
+  deployer: deployer.optional(),
 });
 
 export type EnvironmentConfig = z.output<typeof environmentSchema>;
@@ -326,3 +380,4 @@ export type GcpRegionConfig = Extract<RegionConfig, { cloud: "gcp" }>;
 export type KeyspaceConfig = EnvironmentConfig["scylla"]["keyspaces"][number];
 export type BackupsConfig = EnvironmentConfig["backups"];
 export type RestoreConfig = NonNullable<RegionConfig["restore"]>;
+export type DeployerConfig = NonNullable<EnvironmentConfig["deployer"]>;

@@ -10,6 +10,7 @@ import { describeSupportedTypes, instanceType } from "../components/plan/sizing"
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
 import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
 import { backupIssues, isRegionName } from "./validate-backups";
+import { deployerIssues } from "./validate-deployer";
 
 export interface ConfigIssue {
   /** Field path, e.g. `regions[1].cidr`. */
@@ -299,6 +300,7 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
     issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
   }
   issues.push(...backupIssues(config));
+  issues.push(...deployerIssues(config));
   return issues;
 }
 
@@ -323,15 +325,8 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
   }
   region.publicAccessCidrs.forEach((c, n) => {
     const parsed = parseCidr(c);
-    if (typeof parsed === "string") {
-      issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
-    } else if (parsed.prefix === 0 && config.environment.tier === "production") {
-      issues.push({
-        path: at(`publicAccessCidrs[${n}]`),
-        message: "opens the EKS API endpoint to the whole internet, which production does not allow; list the CIDRs of your offices or CI runners",
-        value: c,
-      });
-    }
+    // World-wide lists (by their union of public addresses, in every tier) are refused in validate-deployer.ts.
+    if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
   });
   return issues;
 }

@@ -67,9 +67,9 @@ describe("EKS cluster (prod)", () => {
     expect(cluster.dependencies).toContain(logGroup.urn);
   });
 
-  it.each(REGIONS)("%s: access entries (API mode) with the creator bootstrapped, and an OIDC provider for IRSA", (name) => {
+  it.each(REGIONS)("%s: access entries (API mode) with no creator bootstrap, and an OIDC provider for IRSA", (name) => {
     const cluster = named(prod.resources, T.cluster, `${name}-eks`);
-    expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+    expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
     const oidc = named(prod.resources, T.oidc, `${name}-oidc`);
     expect(oidc.inputs.clientIdLists).toEqual(["sts.amazonaws.com"]);
     expect(oidc.propertyDependencies.url).toEqual([cluster.urn]);
@@ -123,6 +123,11 @@ describe("EKS cluster (prod)", () => {
       Effect: "Allow",
       Principal: { Service: "pods.eks.amazonaws.com" },
       Action: ["sts:AssumeRole", "sts:TagSession"],
+      // Only for this account's cluster (confused deputy).
+      Condition: {
+        StringEquals: { "aws:SourceAccount": "123456789012" },
+        ArnLike: { "aws:SourceArn": `arn:aws:eks:${REGIONS.find((r) => r[0] === name)![1]}:123456789012:cluster/${name}` },
+      },
     });
   });
 
@@ -136,10 +141,10 @@ describe("EKS cluster (prod)", () => {
 });
 
 describe("EKS cluster outside production and with a restricted public endpoint", () => {
-  it("dev: no deletion protection, standard support, shorter log retention, private endpoint", () => {
+  it("dev: no deletion protection, standard support, shorter log retention, public endpoint only for the deployer's egress", () => {
     const cluster = named(dev.resources, T.cluster, "dev-use1-eks");
     expect(cluster.inputs).toMatchObject({ deletionProtection: false, upgradePolicy: { supportType: "STANDARD" }, version: "1.34" });
-    expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] });
     expect(named(dev.resources, T.logGroup, "dev-use1-control-plane").inputs.retentionInDays).toBe(30);
   });
 

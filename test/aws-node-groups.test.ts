@@ -76,11 +76,11 @@ describe("Scylla node groups (prod)", () => {
     expect(c!.dependencies).toContain(b!.urn);
   });
 
-  it.each(REGIONS)("%s: AL2023 launch template with IMDSv2, hop limit 2, and the static CPU manager", (name) => {
+  it.each(REGIONS)("%s: AL2023 launch template with IMDSv2, hop limit 1 (no pod reaches IMDS), and the static CPU manager", (name) => {
     const group = named(prod.resources, T.nodeGroup, `${name}-scylla-a`);
     const template = byId(prod.resources, (group.inputs.launchTemplate as { id: string }).id);
     expect(template.name).toBe(`${name}-scylla-a-lt`);
-    expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 });
+    expect(template.inputs.metadataOptions).toEqual({ httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(template.inputs).not.toHaveProperty("imageId");
     expect(template.inputs.blockDeviceMappings).toEqual([
       { deviceName: "/dev/xvda", ebs: { volumeSize: 50, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
@@ -119,7 +119,7 @@ describe("system node group (prod)", () => {
     expect((group.inputs.subnetIds as string[]).map((id) => zoneOfSubnet(prod.resources, id))).toEqual([`${region}a`, `${region}b`, `${region}c`]);
     expect(group.protect).toBe(false);
     const template = byId(prod.resources, (group.inputs.launchTemplate as { id: string }).id);
-    expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 2 });
+    expect(template.inputs.metadataOptions).toMatchObject({ httpTokens: "required", httpPutResponseHopLimit: 1 });
     expect(template.inputs).not.toHaveProperty("userData");
     expect(template.inputs).not.toHaveProperty("vpcSecurityGroupIds");
   });

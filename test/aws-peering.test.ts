@@ -62,7 +62,7 @@ describe("cross-region VPC peering (prod: full mesh of three regions)", () => {
   it.each(PAIRS)("%s ↔ %s: exactly the ScyllaDB ports from the peer range on each side's Scylla node group", (a, b) => {
     const pair = `prod-${a}-${b}`;
     for (const [side, peer] of [[a, b], [b, a]] as const) {
-      const rules = ofType(prod.resources, T.ingress).filter((r) => r.name.startsWith(`${pair}-${side}-`));
+      const rules = ofType(prod.resources, T.ingress).filter((r) => r.name.startsWith(`${pair}-${side}-tcp-`));
       expect(rules.map((r) => r.name)).toEqual(PORTS.map((p) => `${pair}-${side}-tcp-${p}`));
       for (const rule of rules) {
         expect(rule.inputs).toMatchObject({ securityGroupId: `prod-${side}-scylla-nodes-id`, cidrIpv4: PROD[peer][1], ipProtocol: "tcp" });
@@ -83,12 +83,28 @@ describe("cross-region VPC peering (prod: full mesh of three regions)", () => {
     }
   });
 
-  it("admits nothing else from anywhere: every ingress rule is a ScyllaDB port from a peer VPC", () => {
+  it.each(PAIRS)("%s ↔ %s: ICMP fragmentation-needed from the peer range on each side's cluster security group (path-MTU discovery)", (a, b) => {
+    const pair = `prod-${a}-${b}`;
+    for (const [side, peer] of [[a, b], [b, a]] as const) {
+      const rule = named(prod.resources, T.ingress, `${pair}-${side}-icmp-frag-needed`);
+      expect(rule.inputs).toMatchObject({ cidrIpv4: PROD[peer][1], ipProtocol: "icmp", fromPort: 3, toPort: 4 });
+      expect(rule.propertyDependencies.securityGroupId).toEqual([named(prod.resources, T.cluster, `prod-${side}-eks`).urn]);
+      expect(regionOf(prod.resources, rule)).toBe(PROD[side][0]);
+    }
+  });
+
+  it("admits nothing else from anywhere: ScyllaDB ports and ICMP type 3 from peer VPCs, 443 from the deployer network", () => {
     const rules = ofType(prod.resources, T.ingress);
-    expect(rules).toHaveLength(3 * 2 * PORTS.length);
+    expect(rules).toHaveLength(3 * 2 * PORTS.length + 3 * 2 + 3);
     for (const rule of rules) {
-      expect(PORTS).toContain(rule.inputs.fromPort);
-      expect(Object.values(PROD).map(([, cidr]) => cidr)).toContain(rule.inputs.cidrIpv4);
+      if (rule.inputs.ipProtocol === "icmp") {
+        expect(Object.values(PROD).map(([, cidr]) => cidr)).toContain(rule.inputs.cidrIpv4);
+      } else if (rule.inputs.fromPort === 443) {
+        expect(rule.inputs.cidrIpv4).toBe("10.0.96.0/24");
+      } else {
+        expect(PORTS).toContain(rule.inputs.fromPort);
+        expect(Object.values(PROD).map(([, cidr]) => cidr)).toContain(rule.inputs.cidrIpv4);
+      }
     }
   });
 });

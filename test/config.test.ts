@@ -214,7 +214,14 @@ describe("environment config", () => {
       "a production EKS endpoint open to the whole internet",
       environment([{ ...use1, publicAccessCidrs: ["203.0.113.0/24", "0.0.0.0/0"] }]),
       [
-        'regions[0].publicAccessCidrs[1]: opens the EKS API endpoint to the whole internet, which production does not allow; list the CIDRs of your offices or CI runners (got "0.0.0.0/0")',
+        'regions[0].publicAccessCidrs: admit 3,702,390,784 public addresses to the EKS API, at least a /8 (16,777,216 addresses): that is the whole internet (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0); list only your operators\' and runners\' ranges (got ["203.0.113.0/24","0.0.0.0/0"])',
+      ],
+    ],
+    [
+      "an EKS endpoint open to the internet in two halves",
+      environment([{ ...use1, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }]),
+      [
+        'regions[0].publicAccessCidrs: admit 3,702,390,784 public addresses to the EKS API, at least a /8 (16,777,216 addresses): that is the whole internet (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0); list only your operators\' and runners\' ranges (got ["0.0.0.0/1","128.0.0.0/1"])',
       ],
     ],
     [
@@ -355,9 +362,10 @@ describe("environment config", () => {
     ],
   ];
 
-  it("lets non-production tiers open the EKS endpoint to any address", () => {
-    const raw = environment([{ ...use1, publicAccessCidrs: ["0.0.0.0/0"] }], { environment: { name: "test", tier: "development" } });
-    expect(problems(raw)).toEqual([]);
+  it("refuses a world-wide EKS endpoint in every tier, and admits narrow ranges", () => {
+    const dev = { environment: { name: "test", tier: "development" } };
+    expect(problems(environment([{ ...use1, publicAccessCidrs: ["0.0.0.0/0"] }], dev)).map((p) => p.split(":")[0])).toEqual(["regions[0].publicAccessCidrs"]);
+    expect(problems(environment([{ ...use1, publicAccessCidrs: ["203.0.113.0/24", "198.51.100.0/24"] }], dev))).toEqual([]);
   });
 
   it.each(cases)("rejects %s with one error naming the field", (_what, raw, expected) => {

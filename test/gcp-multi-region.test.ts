@@ -45,6 +45,8 @@ describe("two GCP regions in production", () => {
       "scylla-ha:gcp:GkeCluster": 2,
       "scylla-ha:gcp:Network": 1,
       "scylla-ha:gcp:NodePools": 2,
+      // Empty: the fixture declares no deployer.
+      "scylla-ha:gcp:PreviewAccess": 2,
       "scylla-ha:gcp:Region": 2,
       "scylla-ha:gcp:RegionNetwork": 2,
     });

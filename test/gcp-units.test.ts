@@ -51,12 +51,12 @@ describe("GCP plan helpers", () => {
 });
 
 describe("gkeKubeconfig", () => {
-  it("points at the endpoint over HTTPS and authenticates through gke-gcloud-auth-plugin, holding no credential", () => {
-    const text = gkeKubeconfig({ clusterName: "prod-usc1", endpoint: "34.1.2.3", caCertificate: "Q0E=" });
+  it("points at the DNS endpoint over HTTPS (publicly trusted, no cluster CA) and authenticates through gke-gcloud-auth-plugin, holding no credential", () => {
+    const text = gkeKubeconfig({ clusterName: "prod-usc1", dnsEndpoint: "gke-0123abcd.us-central1.gke.goog" });
     expect(parse(text)).toEqual({
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name: "prod-usc1", cluster: { server: "https://34.1.2.3", "certificate-authority-data": "Q0E=" } }],
+      clusters: [{ name: "prod-usc1", cluster: { server: "https://gke-0123abcd.us-central1.gke.goog" } }],
       contexts: [{ name: "prod-usc1", context: { cluster: "prod-usc1", user: "prod-usc1" } }],
       "current-context": "prod-usc1",
       users: [
@@ -81,7 +81,9 @@ describe("GcpRegion built directly", () => {
   it("hands the Kubernetes layer a provider that waits for node pools, NAT and the webhook rule", async () => {
     const rec = mockEngine({
       computedOutputs: (type, name) =>
-        type === "gcp:container/cluster:Cluster" ? { endpoint: `10.0.0.${name.includes("euw4") ? 2 : 1}`, masterAuth: { clusterCaCertificate: "Q0E=" } } : {},
+        type === "gcp:container/cluster:Cluster"
+          ? { endpoint: `10.0.0.${name.includes("euw4") ? 2 : 1}`, controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true, endpoint: `gke-${name.includes("euw4") ? "b" : "a"}.gke.goog` } } }
+          : {},
     });
     const env = new Environment("test", { plan: twoRegions(), agentAuthToken: pulumi.secret("test-token"), cql: { ...TEST_CQL_PASSWORDS } });
     const region = env.regions.euw4 as GcpRegion;
@@ -100,7 +102,8 @@ describe("GcpRegion built directly", () => {
 
     const provider = named(resources, "pulumi:providers:kubernetes", "test-euw4-k8s");
     const kubeconfig = parse(provider.inputs.kubeconfig as string);
-    expect(kubeconfig.clusters).toEqual([{ name: "test-euw4", cluster: { server: "https://10.0.0.2", "certificate-authority-data": "Q0E=" } }]);
+    // The DNS endpoint, never the IP endpoint (which admits authorized networks only).
+    expect(kubeconfig.clusters).toEqual([{ name: "test-euw4", cluster: { server: "https://gke-b.gke.goog" } }]);
     expect(kubeconfig.users[0].user.exec.command).toBe("gke-gcloud-auth-plugin");
   });
 });

@@ -321,9 +321,10 @@ describe("platform operators", () => {
 
   it("puts every Kubernetes object on its own region's provider", () => {
     const objects = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    // 32 per region, the replication Job's 6 and CQL auth's Secret, Alertmanager's 4 and Grafana's
-    // query Service; Manager's 8 objects, the roles Job's 3 and Manager's credentials 2 in its region.
-    expect(objects.length).toBe(3 * (32 + 6 + 1 + 5) + 8 + 3 + 2);
+    // 32 per region, 5 of issue 13's (4 NetworkPolicies and the CSI driver's critical-pods quota), the replication
+    // Job's 6 and CQL auth's Secret, Alertmanager's 4 and Grafana's query Service; Manager's 8 objects, its 2
+    // NetworkPolicies, the roles Job's 3 and Manager's credentials 2 in its region.
+    expect(objects.length).toBe(3 * (32 + 5 + 6 + 1 + 5) + 8 + 2 + 3 + 2);
     for (const o of objects) expect(providerOf(resources, o).name).toBe(`prod-${regionOf(o)}-k8s`);
   });
 });

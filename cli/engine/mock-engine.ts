@@ -85,6 +85,8 @@ const INVOKES: Record<string, InvokeHandler> = {
  */
 const PREVIEW_COMPUTED_NESTED: Record<string, Record<string, readonly string[]>> = {
   "aws:eks/cluster:Cluster": { vpcConfig: ["clusterSecurityGroupId", "vpcId"] },
+  // GKE computes the DNS endpoint's name (`<id>.<region>.gke.goog`) inside the block that enables it.
+  "gcp:container/cluster:Cluster": { controlPlaneEndpointsConfig: ["dnsEndpointConfig.endpoint"] },
 };
 
 export class MockEngine implements pulumi.runtime.Mocks {
@@ -109,7 +111,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       const outputs = this.options.stackOutputs?.[name.split("/").pop()!] ?? {};
       return { id: name, state: { name, outputs, secretOutputNames: [] } };
     }
-    const extra = this.options.preview ? {} : (this.options.computedOutputs?.(args.type, args.name, args.inputs) ?? {});
+    const extra = this.options.preview ? {} : { ...deployComputed(args.type, args.name, args.inputs), ...(this.options.computedOutputs?.(args.type, args.name, args.inputs) ?? {}) };
     // Every custom resource gets a plausible id; cloud-computed attributes are left out so they stay unknown at preview.
     const id = args.custom === false ? undefined : (args.id || `${args.name}-id`);
     return { id, state: { ...args.inputs, ...extra, ...(this.options.preview ? previewComputed(args.type, args.inputs) : {}) } };
@@ -233,13 +235,36 @@ export class MockEngine implements pulumi.runtime.Mocks {
   }
 }
 
+/**
+ * Nested attributes a deployment always gets back and the program reads inside
+ * an `apply` (so an absent value would be a lie the real engine never tells).
+ * GKE reports the DNS endpoint on every cluster ("always present",
+ * ControlPlaneEndpointsConfig.DNSEndpointConfig.endpoint).
+ */
+function deployComputed(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  if (type !== "gcp:container/cluster:Cluster") return {};
+  const block = (inputs.controlPlaneEndpointsConfig ?? {}) as Record<string, unknown>;
+  const dns = (block.dnsEndpointConfig ?? {}) as Record<string, unknown>;
+  const endpoint = `gke-${name.replace(/[^a-z0-9]/g, "")}.${String(inputs.location ?? "global")}.gke.goog`;
+  return { controlPlaneEndpointsConfig: { ...block, dnsEndpointConfig: { ...dns, endpoint } } };
+}
+
+/** A copy of `obj` with the value at `path` (dotted, into nested objects) replaced by the unknown marker. */
+function withUnknown(obj: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
+  const [head, ...rest] = path;
+  if (head === undefined) return obj;
+  if (rest.length === 0) return { ...obj, [head]: UNKNOWN };
+  const inner = obj[head];
+  return { ...obj, [head]: withUnknown(inner !== null && typeof inner === "object" && !Array.isArray(inner) ? (inner as Record<string, unknown>) : {}, rest) };
+}
+
 function previewComputed(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   const nested = PREVIEW_COMPUTED_NESTED[type] ?? {};
   const out: Record<string, unknown> = {};
   for (const [field, computed] of Object.entries(nested)) {
     const value = inputs[field];
     if (value === null || typeof value !== "object" || Array.isArray(value)) continue;
-    out[field] = { ...value, ...Object.fromEntries(computed.map((c) => [c, UNKNOWN])) };
+    out[field] = computed.reduce((obj, path) => withUnknown(obj, path.split(".")), value as Record<string, unknown>);
   }
   return out;
 }

@@ -8,7 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsNetworkPlan, RegionPlan } from "../plan";
-import { flowLogsDeliveryPolicy, serviceTrustPolicy } from "./iam-policies";
+import { flowLogArnPattern, flowLogsDeliveryPolicy, serviceTrustPolicy } from "./iam-policies";
 
 export interface AwsNetworkArgs {
   /** The region plan (zones, names, cluster name). */
@@ -22,6 +22,11 @@ export interface AwsNetworkArgs {
    * @default 30
    */
   readonly flowLogRetentionDays?: number;
+  /**
+   * Account the flow-logs role trusts the service for (`aws:SourceAccount`/`aws:SourceArn`).
+   * @default - no source condition (no deployer account declared)
+   */
+  readonly accountId?: string;
 }
 
 /** Tags every subnet needs so EKS and the load-balancer controllers can discover it. */
@@ -142,7 +147,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
       child,
     );
 
-    this.flowLogs(name, region, flowLogRetentionDays, child);
+    this.flowLogs(name, region, flowLogRetentionDays, args.accountId, child);
     this.registerOutputs({ vpcId: this.vpc.id });
   }
 
@@ -153,9 +158,11 @@ export class AwsNetwork extends pulumi.ComponentResource {
    * no second bucket that would need its own versioning, encryption and
    * public-access policy next to the backup bucket.
    */
-  private flowLogs(name: string, region: RegionPlan, retentionInDays: number, child: pulumi.CustomResourceOptions): void {
+  private flowLogs(name: string, region: RegionPlan, retentionInDays: number, accountId: string | undefined, child: pulumi.CustomResourceOptions): void {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs-group`, { name: `/aws/vpc/${region.clusterName}/flow-logs`, retentionInDays }, child);
-    const role = new aws.iam.Role(`${name}-flow-logs-role`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("vpc-flow-logs.amazonaws.com")) }, child);
+    const role = new aws.iam.Role(`${name}-flow-logs-role`, { assumeRolePolicy: JSON.stringify(
+          serviceTrustPolicy("vpc-flow-logs.amazonaws.com", accountId ? { account: accountId, arn: flowLogArnPattern(region.region, accountId) } : undefined),
+        ) }, child);
     const delivery = new aws.iam.RolePolicy(
       `${name}-flow-logs-policy`,
       { role: role.id, policy: logGroup.arn.apply((arn) => JSON.stringify(flowLogsDeliveryPolicy(arn))) },

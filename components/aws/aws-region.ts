@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ClusterHandle } from "../cluster";
 import type { AwsNetworkPlan, EnvironmentPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
+import { ebsCsiConfiguration, vpcCniConfiguration } from "./addon-config";
 import { AwsNetwork } from "./aws-network";
 import { AwsBackupBucket } from "./backup-bucket";
 import { EksAddons } from "./eks-addons";
@@ -62,7 +63,12 @@ export class AwsRegion extends pulumi.ComponentResource {
       { plan, region: region.region, bucketName: region.backup.bucketName, provider },
       { parent: this },
     );
-    this.network = new AwsNetwork(name, { region, network, provider, flowLogRetentionDays: production ? 90 : 14 }, { parent: this });
+    const accountId = plan.deployer?.aws?.accountId;
+    this.network = new AwsNetwork(
+      name,
+      { region, network, provider, flowLogRetentionDays: production ? 90 : 14, ...(accountId ? { accountId } : {}) },
+      { parent: this },
+    );
     const privateSubnetIds = Object.fromEntries(Object.entries(this.network.privateSubnets).map(([zone, s]) => [zone, s.id]));
 
     this.eks = new EksCluster(
@@ -71,7 +77,10 @@ export class AwsRegion extends pulumi.ComponentResource {
       { parent: this },
     );
     const clusterName = this.eks.clusterName;
-    const addon = { clusterName, kubernetesVersion: plan.kubernetesVersion, region, provider };
+    // Pod addresses of every other AWS region stay un-NATed on their way across the peering mesh.
+    const peerCidrs = plan.regions.flatMap((r) => (r.key !== region.key && r.network.cloud === "aws" ? [r.network.vpcCidr] : []));
+    const configurationValues = { "vpc-cni": vpcCniConfiguration(peerCidrs), "aws-ebs-csi-driver": ebsCsiConfiguration(region.region) };
+    const addon = { clusterName, kubernetesVersion: plan.kubernetesVersion, region, provider, configurationValues, ...(accountId ? { accountId } : {}) };
     const nodeAgents = new EksAddons(`${name}-node-agents`, { ...addon, addons: NODE_AGENT_ADDONS }, { parent: this });
     this.nodeGroups = new EksNodeGroups(
       name,
@@ -100,7 +109,14 @@ export class AwsRegion extends pulumi.ComponentResource {
       .apply(([clusterName, endpoint, certificateAuthorityData]) => eksKubeconfig({ clusterName, region: region.region, endpoint, certificateAuthorityData }));
     this.cluster = {
       provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, clusterIdentifier: region.clusterName }, { parent: this }),
-      dependsOn: [...this.nodeGroups.all, ...nodeAgents.all, ...clusterServices.all],
+      // Kubernetes calls also need the deployer's access entry and its 443 path in place.
+      dependsOn: [
+        ...this.nodeGroups.all,
+        ...nodeAgents.all,
+        ...clusterServices.all,
+        ...Object.values(this.eks.access.associations),
+        ...Object.values(this.eks.access.apiIngress),
+      ],
     };
 
     this.outputs = {

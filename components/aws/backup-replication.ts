@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan } from "../plan";
 import type { AwsBackupBucket } from "./backup-bucket";
 import { replicationRolePolicy } from "./backup-policies";
-import { serviceTrustPolicy } from "./iam-policies";
+import { partitionOf, serviceTrustPolicy } from "./iam-policies";
 
 export interface AwsBackupReplicationArgs {
   /** The environment plan (protection, Object Lock). */
@@ -36,7 +36,20 @@ export class AwsBackupReplication extends pulumi.ComponentResource {
     if (source.region === destination.region) throw new Error(`${name}: a bucket cannot replicate within its own region ${source.region}`);
     const child = { parent: this, provider };
 
-    this.role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: JSON.stringify(serviceTrustPolicy("s3.amazonaws.com")) }, child);
+    // S3 assumes the role for the source bucket only, in our account.
+    const accountId = plan.deployer?.aws?.accountId;
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: accountId
+          ? // From the bucket's name (an input, known at preview), not its computed ARN.
+            source.bucket.bucket.apply((bucket) =>
+              JSON.stringify(serviceTrustPolicy("s3.amazonaws.com", { account: accountId, arn: `arn:${partitionOf(source.region)}:s3:::${bucket}` })),
+            )
+          : JSON.stringify(serviceTrustPolicy("s3.amazonaws.com")),
+      },
+      child,
+    );
     this.rolePolicy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {

@@ -7,7 +7,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { RegionPlan } from "../plan";
-import { EBS_CSI_POLICY, managedPolicyArn, podIdentityTrustPolicy } from "./iam-policies";
+import { EBS_CSI_POLICY, eksClusterArn, managedPolicyArn, podIdentityTrustPolicy } from "./iam-policies";
 import { type EksAddonName, addonVersion } from "./versions";
 
 export interface EksAddonsArgs {
@@ -21,6 +21,16 @@ export interface EksAddonsArgs {
   readonly addons: readonly EksAddonName[];
   /** The region's explicit AWS provider; every child uses it. */
   readonly provider: aws.Provider;
+  /**
+   * Account the Pod Identity role trusts EKS for (`aws:SourceAccount`, and the cluster as `aws:SourceArn`).
+   * @default - no source condition (no deployer account declared)
+   */
+  readonly accountId?: string;
+  /**
+   * `configurationValues` per add-on (see addon-config.ts), serialised as the JSON EKS takes.
+   * @default {} (every add-on on its defaults)
+   */
+  readonly configurationValues?: Readonly<Partial<Record<EksAddonName, Record<string, unknown>>>>;
   /**
    * Resources every add-on in the group waits for (node groups, for services that need nodes).
    * @default []
@@ -45,7 +55,8 @@ export class EksAddons extends pulumi.ComponentResource {
 
     const addons: Partial<Record<EksAddonName, aws.eks.Addon>> = {};
     for (const addon of args.addons) {
-      const identity = addon === "aws-ebs-csi-driver" ? this.ebsCsiIdentity(name, region, child) : undefined;
+      const identity = addon === "aws-ebs-csi-driver" ? this.ebsCsiIdentity(name, region, args.accountId, child) : undefined;
+      const values = args.configurationValues?.[addon];
       addons[addon] = new aws.eks.Addon(
         `${name}-${addon}`,
         {
@@ -55,6 +66,7 @@ export class EksAddons extends pulumi.ComponentResource {
           // The stack owns these add-ons: a manual edit is drift, and the next `up` puts the declared state back.
           resolveConflictsOnCreate: "OVERWRITE",
           resolveConflictsOnUpdate: "OVERWRITE",
+          ...(values ? { configurationValues: JSON.stringify(values) } : {}),
           ...(identity ? { podIdentityAssociations: [{ roleArn: identity.role.arn, serviceAccount: EBS_CSI_SERVICE_ACCOUNT }] } : {}),
         },
         { ...child, dependsOn: [...dependsOn, ...(identity ? [identity.attachment] : [])] },
@@ -66,8 +78,9 @@ export class EksAddons extends pulumi.ComponentResource {
   }
 
   /** The EBS CSI controller gets its AWS credentials through EKS Pod Identity (no OIDC trust policy to template). */
-  private ebsCsiIdentity(name: string, region: RegionPlan, child: pulumi.CustomResourceOptions) {
-    const role = new aws.iam.Role(`${name}-ebs-csi-role`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy()) }, child);
+  private ebsCsiIdentity(name: string, region: RegionPlan, accountId: string | undefined, child: pulumi.CustomResourceOptions) {
+    const source = accountId ? { account: accountId, arn: eksClusterArn(region.region, accountId, region.clusterName) } : undefined;
+    const role = new aws.iam.Role(`${name}-ebs-csi-role`, { assumeRolePolicy: JSON.stringify(podIdentityTrustPolicy(source)) }, child);
     const attachment = new aws.iam.RolePolicyAttachment(
       `${name}-ebs-csi-policy`,
       { role: role.name, policyArn: managedPolicyArn(region.region, EBS_CSI_POLICY) },

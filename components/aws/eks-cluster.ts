@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AwsNetworkPlan, EnvironmentPlan, RegionPlan } from "../plan";
 import { CLUSTER_ROLE_POLICIES, NODE_ROLE_POLICIES, clusterEncryptionPolicy, managedPolicyArn, serviceTrustPolicy } from "./iam-policies";
 import { statefulOptions } from "../tags";
+import { EksClusterAccess } from "./cluster-access";
 
 /** Every control-plane log type EKS can ship to CloudWatch. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
@@ -46,13 +47,17 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly oidcProvider: aws.iam.OpenIdConnectProvider;
   /** KMS key that envelope-encrypts Kubernetes secrets. */
   readonly secretsKey: aws.kms.Key;
+  /** Access entries of the declared principals and the deployer's 443 path. */
+  readonly access: EksClusterAccess;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:aws:EksCluster", name, {}, opts);
     const { plan, region, network, provider } = args;
     const logRetentionDays = args.logRetentionDays ?? 90;
     const child = { parent: this, provider };
-    const publicAccess = network.publicAccessCidrs.length > 0;
+    // The public endpoint admits the region's own list and the deployer's public egress ranges, nothing else.
+    const publicAccessCidrs = [...new Set([...network.publicAccessCidrs, ...(plan.deployer?.publicCidrs ?? [])])];
+    const publicAccess = publicAccessCidrs.length > 0;
 
     this.secretsKey = new aws.kms.Key(
       `${name}-secrets-key`,
@@ -89,12 +94,15 @@ export class EksCluster extends pulumi.ComponentResource {
           subnetIds: [...args.subnetIds],
           endpointPrivateAccess: true,
           endpointPublicAccess: publicAccess,
-          ...(publicAccess ? { publicAccessCidrs: [...network.publicAccessCidrs] } : {}),
+          ...(publicAccess ? { publicAccessCidrs } : {}),
         },
         kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: network.serviceCidr },
         encryptionConfig: { resources: ["secrets"], provider: { keyArn: this.secretsKey.arn } },
         enabledClusterLogTypes: [...EKS_LOG_TYPES],
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+        // With declared principals, access is exactly their access entries (EksClusterAccess): the
+        // creator gets no implicit admin, so rotating the deploy role locks no one out. Without a
+        // deployer the creator's bootstrap admin is the only way in (the deploy-path policies flag it).
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: plan.deployer?.aws === undefined },
         // The managed add-ons replace the self-managed defaults; installing both would race.
         bootstrapSelfManagedAddons: false,
         // At the end of standard support EKS upgrades STANDARD clusters by itself; production stays on its
@@ -103,9 +111,18 @@ export class EksCluster extends pulumi.ComponentResource {
         deletionProtection: plan.tier === "production",
         tags: { Name: region.clusterName },
       },
-      { ...child, dependsOn: [...clusterPolicies, encryptionPolicy, logGroup] },
+      {
+        ...child,
+        dependsOn: [...clusterPolicies, encryptionPolicy, logGroup],
+        // ForceNew in the provider, and EKS never reports it back (terraform-provider-aws
+        // internal/service/eks/cluster.go, schema `bootstrap_cluster_creator_admin_permissions`:
+        // ForceNew, Default true; read sets it from config, containers-roadmap#185): a later change
+        // must not replace the cluster, so only creation decides it.
+        ignoreChanges: ["accessConfig.bootstrapClusterCreatorAdminPermissions"],
+      },
     );
     this.clusterName = this.cluster.name;
+    this.access = new EksClusterAccess(`${name}-access`, { region, deployer: plan.deployer, cluster: this.cluster, provider }, { parent: this });
     this.clusterSecurityGroupId = this.cluster.vpcConfig.clusterSecurityGroupId;
 
     this.oidcIssuer = this.cluster.identities.apply((ids) => ids[0]?.oidcs[0]?.issuer ?? "");

@@ -48,20 +48,62 @@ export const NODE_ROLE_POLICIES = [
 /** Managed policy of the EBS CSI controller (used by Prometheus and Manager volumes, not by Scylla data). */
 export const EBS_CSI_POLICY = "service-role/AmazonEBSCSIDriverPolicy";
 
-/** Trust policy letting an AWS service assume a role. */
-export function serviceTrustPolicy(service: string): PolicyDocument {
+/**
+ * Who may make a service assume a role on our behalf: our account, and where
+ * the service acts for one resource, that resource. Without these the service
+ * principal would assume the role for any customer's resource that names its
+ * ARN (the confused-deputy problem; IAM user guide, "The confused deputy
+ * problem", which names `aws:SourceAccount` and `aws:SourceArn`).
+ */
+export interface TrustSource {
+  /** Our 12-digit account (`deployer.awsIam.accountId`). */
+  readonly account: string;
+  /** ARN (wildcards allowed, matched with ArnLike) of the resource the service acts for. */
+  readonly arn?: string;
+}
+
+function sourceCondition(source: TrustSource | undefined): Pick<PolicyStatement, "Condition"> {
+  if (!source) return {};
   return {
-    Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }],
+    Condition: {
+      StringEquals: { "aws:SourceAccount": source.account },
+      ...(source.arn ? { ArnLike: { "aws:SourceArn": source.arn } } : {}),
+    },
   };
 }
 
-/** Trust policy for EKS Pod Identity: the agent assumes the role and tags the session with the pod's identity. */
-export function podIdentityTrustPolicy(): PolicyDocument {
+/**
+ * Trust policy letting an AWS service assume a role.
+ * @param source - pins the service to our account/resource; absent when no account is declared.
+ */
+export function serviceTrustPolicy(service: string, source?: TrustSource): PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+    Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", ...sourceCondition(source) }],
   };
+}
+
+/**
+ * Trust policy for EKS Pod Identity: the agent assumes the role and tags the
+ * session with the pod's identity. EKS sets `aws:SourceAccount` and
+ * `aws:SourceArn` (the cluster ARN) on the request (EKS user guide, "Create
+ * the IAM role for EKS Pod Identity", confused-deputy conditions).
+ */
+export function podIdentityTrustPolicy(source?: TrustSource): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"], ...sourceCondition(source) }],
+  };
+}
+
+/** `arn:<partition>:eks:<region>:<account>:cluster/<name>`. */
+export function eksClusterArn(region: string, account: string, clusterName: string): string {
+  return `arn:${partitionOf(region)}:eks:${region}:${account}:cluster/${clusterName}`;
+}
+
+/** Every flow log of the account in the region (the log's id is unknown before it exists). */
+export function flowLogArnPattern(region: string, account: string): string {
+  return `arn:${partitionOf(region)}:ec2:${region}:${account}:vpc-flow-log/*`;
 }
 
 /**

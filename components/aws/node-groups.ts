@@ -162,9 +162,11 @@ function launchTemplateArgs(
   return {
     description: `${region.clusterName} ${poolName} nodes`,
     updateDefaultVersion: true,
-    // Hop limit 2: pods on the VPC CNI sit one network hop behind the instance and still need IMDS
-    // (the CNI and CSI daemons ask it for the instance's identity).
-    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+    // Hop limit 1: a pod's IMDSv2 PUT crosses one more hop (its veth) and dies, so no pod can take
+    // the node role's credentials (the CNI policy, SSM). Only host-network daemons reach IMDS: aws-node
+    // and eks-pod-identity-agent run on the host network; the EBS CSI controller gets its region in
+    // its add-on values and the node plugin falls back to Kubernetes metadata (addon-config.ts).
+    metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
     blockDeviceMappings: [
       { deviceName: "/dev/xvda", ebs: { volumeSize: rootVolumeGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } },
     ],

@@ -66,6 +66,24 @@ export class AwsRegionPeering extends pulumi.ComponentResource {
           child,
         );
       }
+      // Path-MTU discovery: pods send 9001-byte frames (AWS_VPC_ENI_MTU) with DF set, inter-region
+      // peering carries 1500, and the peer's router answers "fragmentation needed" (ICMP type 3,
+      // code 4). Security groups drop that ICMP unless admitted, and large gossip/streaming packets
+      // then vanish. The cluster security group is on every node, system and ScyllaDB alike
+      // (Manager on a system node drives agents in the peer region). For ICMP, fromPort is the type
+      // and toPort the code (aws.vpc.SecurityGroupIngressRule).
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${key}-icmp-frag-needed`,
+        {
+          securityGroupId: side.eks.clusterSecurityGroupId,
+          cidrIpv4: peer.networkPlan.vpcCidr,
+          ipProtocol: "icmp",
+          fromPort: 3,
+          toPort: 4,
+          description: `ICMP fragmentation-needed from ${peer.regionPlan.datacenter} (${peer.regionPlan.region}) for path-MTU discovery`,
+        },
+        child,
+      );
     }
     this.registerOutputs({ connectionId: this.connection.id });
   }

@@ -27,6 +27,11 @@ export interface GcpAgentIdentityArgs {
   readonly region: RegionPlan;
   /** Every backup bucket of the environment. */
   readonly buckets: readonly GcpBackupBucket[];
+  /**
+   * The region's GKE cluster; the Workload Identity binding waits for it.
+   * @default - none (the binding waits for the account only; tests of the identity alone)
+   */
+  readonly cluster?: pulumi.Resource;
 }
 
 export class GcpAgentIdentity extends pulumi.ComponentResource {
@@ -58,7 +63,10 @@ export class GcpAgentIdentity extends pulumi.ComponentResource {
         role: "roles/iam.workloadIdentityUser",
         member: workloadIdentityMember(project, plan.scylla.namespace, memberServiceAccount(plan.scylla.clusterName)),
       },
-      child,
+      // The project's Workload Identity pool (<project>.svc.id.goog) exists only once a cluster with
+      // workloadPool does; a binding made before it fails with "Identity Pool does not exist"
+      // (terraform-google-modules/terraform-google-kubernetes-engine#916, fixed there by PR #301 the same way).
+      { ...child, dependsOn: args.cluster ? [args.cluster] : [] },
     );
     this.bucketAccess = Object.fromEntries(
       args.buckets.map((b) => [

@@ -21,7 +21,7 @@ export function wireGcpBackups(plan: EnvironmentPlan, regions: ReadonlyMap<strin
     if (!region) continue;
     const identity = new GcpAgentIdentity(
       `${regionPlan.name}-agent`,
-      { plan, region: regionPlan, buckets },
+      { plan, region: regionPlan, buckets, cluster: region.gke.cluster },
       { parent: region, provider: region.provider },
     );
     identities.set(regionPlan.key, {

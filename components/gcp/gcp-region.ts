@@ -15,6 +15,7 @@ import { GcpRegionNetwork } from "./gcp-region-network";
 import { GkeCluster } from "./gke-cluster";
 import { gkeKubeconfig } from "./gke-kubeconfig";
 import { GkeNodePools } from "./gke-node-pools";
+import { GkePreviewAccess } from "./preview-access";
 
 export interface GcpRegionArgs {
   /** The environment plan (for environment-wide settings). */
@@ -34,6 +35,8 @@ export class GcpRegion extends pulumi.ComponentResource {
   readonly nodePools: GkeNodePools;
   /** The region's dual-region ScyllaDB backup bucket. */
   readonly backupBucket: GcpBackupBucket;
+  /** The preview principal's access to the cluster (nothing when none is declared). */
+  readonly previewAccess: GkePreviewAccess;
   /** The region's Kubernetes cluster. */
   readonly cluster: ClusterHandle;
   /** Stack outputs of this region (plain values and Outputs). */
@@ -61,15 +64,23 @@ export class GcpRegion extends pulumi.ComponentResource {
     );
 
     const { cluster } = this.gke;
-    const kubeconfig = pulumi
-      .all([cluster.endpoint, cluster.masterAuth.clusterCaCertificate])
-      .apply(([endpoint, ca]) => gkeKubeconfig({ clusterName: region.clusterName, endpoint, caCertificate: ca ?? "" }));
-    this.cluster = {
-      provider: new k8s.Provider(`${name}-k8s`, { kubeconfig, clusterIdentifier: region.clusterName }, { parent: this }),
-      // In-cluster workloads need nodes, egress for image pulls (private
-      // nodes have no external IP) and the control plane's path to webhooks.
-      dependsOn: [this.nodePools.systemPool, ...Object.values(this.nodePools.scyllaPools), this.network.nat, this.network.webhookFirewall],
-    };
+    // The DNS endpoint, not `cluster.endpoint`: the public IP admits only authorized networks.
+    // GKE reports the DNS endpoint on every cluster ("always present", ControlPlaneEndpointsConfig.DNSEndpointConfig).
+    const kubeconfig = cluster.controlPlaneEndpointsConfig.apply((c) => {
+      const dnsEndpoint = c.dnsEndpointConfig?.endpoint;
+      if (!dnsEndpoint) throw new Error(`GKE reported no DNS endpoint for ${region.clusterName}; the kubeconfig has nowhere to point`);
+      return gkeKubeconfig({ clusterName: region.clusterName, dnsEndpoint });
+    });
+    const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig, clusterIdentifier: region.clusterName }, { parent: this });
+    // In-cluster workloads need nodes, egress for image pulls (private
+    // nodes have no external IP) and the control plane's path to webhooks.
+    const ready = [this.nodePools.systemPool, ...Object.values(this.nodePools.scyllaPools), this.network.nat, this.network.webhookFirewall];
+    this.previewAccess = new GkePreviewAccess(
+      `${name}-preview`,
+      { region, deployer: plan.deployer, cluster, provider: this.provider, k8sProvider, dependsOn: ready },
+      { parent: this },
+    );
+    this.cluster = { provider: k8sProvider, dependsOn: ready };
 
     this.outputs = {
       cloud: "gcp",

@@ -6,7 +6,7 @@
  */
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentPlan, GcpNetworkPlan, RegionPlan } from "../plan";
+import type { DeployerPlan, EnvironmentPlan, GcpNetworkPlan, RegionPlan } from "../plan";
 import { commonTags } from "../tags";
 import { GKE_MAX_PODS_PER_NODE, NODE_OAUTH_SCOPES, POD_RANGE_NAME, SERVICE_RANGE_NAME, gkeServiceAgent, nodeServiceAccountId } from "./gke-settings";
 import { statefulOptions } from "../tags";
@@ -98,10 +98,19 @@ export class GkeCluster extends pulumi.ComponentResource {
           // Lets deployers and tooling in any region of the VPC use the private endpoint.
           masterGlobalAccessConfig: { enabled: true },
         },
+        // The IP endpoints admit the region's own list and every deployer range (private ranges reach
+        // the private endpoint through global access); nothing else, not even Google's own ranges.
         masterAuthorizedNetworksConfig: {
-          cidrBlocks: network.publicAccessCidrs.map((cidrBlock) => ({ cidrBlock, displayName: cidrBlock })),
+          cidrBlocks: authorizedNetworks(network, plan.deployer).map((cidrBlock) => ({ cidrBlock, displayName: cidrBlock })),
           gcpPublicCidrsAccessEnabled: false,
         },
+        // The kubeconfig uses the DNS-based endpoint (gke-kubeconfig.ts): reachable from anywhere,
+        // admitted by IAM alone (container.clusters.connect), so a GitHub-hosted runner, whose
+        // address no authorized network lists, still reaches the API.
+        controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+        // Dataplane V2 (eBPF/Cilium) enforces NetworkPolicy; the legacy datapath ignores it unless the
+        // Calico add-on is on. `networkPolicy` must stay unset with ADVANCED_DATAPATH.
+        datapathProvider: "ADVANCED_DATAPATH",
         workloadIdentityConfig: { workloadPool: `${network.project}.svc.id.goog` },
         enableShieldedNodes: true,
         databaseEncryption: { state: "ENCRYPTED", keyName: this.secretsKey.id },
@@ -138,4 +147,9 @@ export class GkeCluster extends pulumi.ComponentResource {
 
     this.registerOutputs({ cluster: this.cluster.name, endpoint: this.cluster.endpoint });
   }
+}
+
+/** Sources the IP endpoints admit: the region's `publicAccessCidrs` and every deployer range, once each. */
+export function authorizedNetworks(network: GcpNetworkPlan, deployer: DeployerPlan | undefined): string[] {
+  return [...new Set([...network.publicAccessCidrs, ...(deployer?.privateCidrs ?? []), ...(deployer?.publicCidrs ?? [])])];
 }

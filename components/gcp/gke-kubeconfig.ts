@@ -1,5 +1,5 @@
 /**
- * Kubeconfig for a GKE cluster. It holds no credential: `gke-gcloud-auth-plugin`
+ * Kubeconfig for a GKE cluster on its DNS-based endpoint. It holds no credential: `gke-gcloud-auth-plugin`
  * mints a short-lived token from the caller's Google identity on every use, so
  * the kubeconfig can live in state and never needs rotating.
  */
@@ -8,10 +8,14 @@ import { stringify } from "yaml";
 export interface GkeKubeconfigArgs {
   /** Cluster, context and user name. */
   readonly clusterName: string;
-  /** Control-plane address as GKE reports it (an IP, no scheme). */
-  readonly endpoint: string;
-  /** Base64 PEM of the cluster CA (`masterAuth.clusterCaCertificate`). */
-  readonly caCertificate: string;
+  /**
+   * The DNS-based control-plane endpoint (`controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint`,
+   * `<id>.<region>.gke.goog`, no scheme). It serves a publicly trusted certificate, so the kubeconfig
+   * carries no cluster CA: gcloud's own `get-credentials --dns-endpoint` leaves
+   * `certificate-authority-data` out for it (googlecloudsdk/api_lib/container/kubeconfig.py,
+   * `Cluster(..., has_dns_endpoint)`), and the cluster CA would not verify that certificate.
+   */
+  readonly dnsEndpoint: string;
 }
 
 export const GKE_AUTH_PLUGIN = "gke-gcloud-auth-plugin";
@@ -22,7 +26,7 @@ export function gkeKubeconfig(args: GkeKubeconfigArgs): string {
     {
       apiVersion: "v1",
       kind: "Config",
-      clusters: [{ name, cluster: { server: `https://${args.endpoint}`, "certificate-authority-data": args.caCertificate } }],
+      clusters: [{ name, cluster: { server: `https://${args.dnsEndpoint}` } }],
       contexts: [{ name, context: { cluster: name, user: name } }],
       "current-context": name,
       users: [

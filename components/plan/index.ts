@@ -8,3 +8,5 @@ export { replicationSteps, regionLossSteps, stepCommand, managerClusterName, alt
 export type { ReplicationStep } from "./replication";
 export { managerRegionOf, backupLocation } from "./plan";
 export { STORAGE_PROVIDER, backupBucketName, gcsMultiRegion, parseLocation, replicaRegionOf } from "./backups";
+export { PRIVATE_DEPLOYER_RANGES, deployerRangeKind, planDeployer } from "./deployer";
+export type { DeployerPlan } from "./deployer";

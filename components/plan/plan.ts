@@ -6,6 +6,7 @@
 import type { EnvironmentConfig, RegionConfig } from "../../stacks/schema";
 import { STORAGE_PROVIDER, backupBucketName, parseLocation, replicaRegionOf } from "./backups";
 import { formatCidr, mustParseCidr, subnet } from "./cidr";
+import { planDeployer } from "./deployer";
 import { SCYLLA_NAMESPACE, SYSTEM_POOL_NAME, rackPoolName, rackResourceName, regionName } from "./naming";
 import { DEFAULT_SYSTEM_INSTANCE_TYPE, instanceType, scyllaSizing } from "./sizing";
 import type {
@@ -107,6 +108,7 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
     clientDatacenters: config.regions.filter((r) => r.phase === "serving").map(datacenterOf),
     liveDatacenters,
     backups: planBackups(config),
+    ...(config.deployer ? { deployer: planDeployer(config.deployer)! } : {}),
     monitoring: { ...config.monitoring },
   };
 }

@@ -4,6 +4,7 @@
  */
 import type { Phase, Tier } from "../../stacks/schema";
 import type { Architecture, Cloud, ContainerResources } from "./sizing";
+import type { DeployerPlan } from "./deployer";
 
 export type { Phase, Tier };
 
@@ -24,6 +25,8 @@ export interface EnvironmentPlan {
   /** Live datacenters (declared and not lost), in seed order. */
   readonly liveDatacenters: readonly string[];
   readonly backups: BackupsPlan;
+  /** Where Pulumi runs from and as whom (absent when the config declares no deployer). */
+  readonly deployer?: DeployerPlan;
   readonly monitoring: {
     readonly enabled: boolean;
     readonly prometheusReplicas: number;

@@ -15,6 +15,7 @@ import {
   CSI_NAMESPACE,
   CSI_PROVISIONER_RULES,
   SYSTEM_STORAGE_CLASS,
+  criticalPodsQuotaSpec,
   csiDaemonSetSpec,
   nodeConfigSpec,
   systemStorageClass,
@@ -32,6 +33,8 @@ export interface LocalStorageArgs extends ScyllaComponentArgs {
 export class LocalStorage extends pulumi.ComponentResource {
   readonly nodeConfig: k8s.apiextensions.CustomResource;
   readonly csiDriver: k8s.apps.v1.DaemonSet;
+  /** Admits the driver's system-node-critical pods in its namespace (GKE). */
+  readonly criticalQuota: k8s.core.v1.ResourceQuota;
   readonly storageClass: k8s.storage.v1.StorageClass;
   readonly systemStorageClass: k8s.storage.v1.StorageClass;
 
@@ -75,11 +78,20 @@ export class LocalStorage extends pulumi.ComponentResource {
       },
       base,
     );
+    // GKE admits system-node-critical pods outside kube-system only into a namespace with a
+    // ResourceQuota whose scopeSelector names that PriorityClass (otherwise "insufficient quota to
+    // match these scopes"); elsewhere the quota is inert. Kubernetes docs, "Limit Priority Class
+    // consumption by default"; GKE documents the same rule for critical priority classes.
+    this.criticalQuota = new k8s.core.v1.ResourceQuota(
+      `${name}-local-csi-driver-critical`,
+      { metadata: { name: "critical-pods", namespace: CSI_NAMESPACE, labels: { ...CSI_LABELS } }, spec: criticalPodsQuotaSpec() },
+      after(ns),
+    );
     // The hostPath it serves exists only once the NodeConfig has mounted the RAID.
     this.csiDriver = new k8s.apps.v1.DaemonSet(
       `${name}-local-csi-driver`,
       { metadata: { name: "local-csi-driver", namespace: CSI_NAMESPACE, labels: { ...CSI_LABELS } }, spec: csiDaemonSetSpec("local-csi-driver") },
-      after(binding, driver, this.nodeConfig),
+      after(binding, driver, this.nodeConfig, this.criticalQuota),
     );
 
     this.storageClass = new k8s.storage.v1.StorageClass(

@@ -10,6 +10,7 @@ import { ManagerCredentials } from "./manager-credentials";
 import { ScyllaDatacenter } from "./datacenter";
 import { LocalStorage } from "./local-storage";
 import { ScyllaManager } from "./manager";
+import { ScyllaNetworkPolicies } from "./network-policies";
 import { ScyllaMonitoring } from "./monitoring";
 import { PlatformOperators } from "./platform-operators";
 import { ReplicationJob } from "./replication-jobs";
@@ -42,6 +43,8 @@ export class ScyllaRegion extends pulumi.ComponentResource {
   /** Present in the region that hosts Scylla Manager. */
   readonly manager?: ScyllaManager;
   readonly datacenter: ScyllaDatacenter;
+  /** Ingress policies of the ScyllaDB (and, in its region, Manager's) namespace. */
+  readonly networkPolicies: ScyllaNetworkPolicies;
   /** Present when monitoring is enabled and the region's DC holds replicas. */
   readonly monitoring?: ScyllaMonitoring;
   /** Present once the DC holds replicas: creates keyspaces, streams data into the DC. */
@@ -76,6 +79,7 @@ export class ScyllaRegion extends pulumi.ComponentResource {
       },
       child,
     );
+    this.networkPolicies = new ScyllaNetworkPolicies(name, { ...common, dependsOn: [this.datacenter.namespace, ...(this.manager ? [this.manager] : [])] }, child);
     if (region.hasDatacenter) {
       const auth = new CqlAuth(
         name,

@@ -168,3 +168,14 @@ export function systemStorageClass(cloud: Cloud): { provisioner: string; paramet
     }
   }
 }
+
+/** Pods of the CSI namespace allowed at system-node-critical priority: one per node, with room for a pool migration. */
+export const CRITICAL_PODS_QUOTA = 1000;
+
+/** ResourceQuota spec admitting the driver's system-node-critical pods (see local-storage.ts). */
+export function criticalPodsQuotaSpec() {
+  return {
+    hard: { pods: String(CRITICAL_PODS_QUOTA) },
+    scopeSelector: { matchExpressions: [{ scopeName: "PriorityClass", operator: "In", values: ["system-node-critical"] }] },
+  };
+}
