@@ -12,7 +12,7 @@ import { GcpRegion } from "./gcp/gcp-region";
 import type { ClusterHandle } from "./cluster";
 import { regionOptions } from "./lost-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
-import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
+import { type ScyllaLayer, type ScyllaRegion, buildScyllaLayer } from "./scylla";
 
 export interface EnvironmentArgs {
   /** The validated environment plan (see components/plan). */
@@ -23,10 +23,10 @@ export interface EnvironmentArgs {
    */
   readonly agentAuthToken?: pulumi.Input<string>;
   /**
-   * CQL superuser password the replication Jobs use (secret config `cqlAdminPassword`).
-   * @default - none: no replication Jobs.
+   * Resources the replication Job waits for: the CQL role and its Secret.
+   * @default []
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly credentialsReady?: readonly pulumi.Resource[];
 }
 
 export type CloudRegion = AwsRegion | GcpRegion;
@@ -38,6 +38,8 @@ export class Environment extends pulumi.ComponentResource {
   readonly regions: Readonly<Record<string, CloudRegion>>;
   /** Each region's Kubernetes layer, by region key, for regions whose cloud part has a cluster. */
   readonly scylla: Readonly<Record<string, ScyllaRegion>>;
+  /** The update's replication and repair Jobs, when it has a procedure. */
+  readonly jobs: Omit<ScyllaLayer, "regions">;
   /** Stack outputs per region key. */
   readonly regionOutputs: Record<string, Record<string, pulumi.Input<unknown>>>;
 
@@ -69,15 +71,17 @@ export class Environment extends pulumi.ComponentResource {
       const backupIdentity = backupIdentities.get(key);
       if (r.cluster) clusters.set(key, backupIdentity ? { ...r.cluster, backupIdentity } : r.cluster);
     }
-    this.scylla = buildScyllaLayer(
+    const { regions: scylla, ...jobs } = buildScyllaLayer(
       {
         plan,
         clusters,
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
-        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
+        ...(args.credentialsReady ? { credentialsReady: args.credentialsReady } : {}),
       },
       this,
     );
+    this.scylla = scylla;
+    this.jobs = jobs;
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
     this.registerOutputs({ regions: this.regionOutputs });
   }

@@ -27,11 +27,27 @@ export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
   /** Seed addresses of the other DCs this one joins (`region.seedDatacenters`, in that order). */
   readonly externalSeeds: readonly pulumi.Input<string>[];
   /**
+   * The previous DC's ScyllaCluster in this update's bootstrap order; this one is created once that one is Available.
+   * @default - none
+   */
+  readonly bootstrapAfter?: pulumi.Resource;
+  /**
    * The Manager agent auth token shared by every DC.
    * @default - none: the operator generates a token per DC (enough for a single DC).
    */
   readonly agentAuthToken?: pulumi.Input<string>;
 }
+
+/**
+ * pulumi-kubernetes waits for a custom resource only when told how
+ * (`pulumi.com/waitFor`, provider/pkg/metadata/overrides.go:85-89 in v4.32.0, the
+ * form kept through 4.34): a ScyllaCluster rollout is finished at
+ * "Available=True,Progressing=False,Degraded=False" (scylla-operator v1.21.1
+ * pkg/api/scylla/v1/types_cluster.go:804, conditions at :809-811).
+ */
+export const SCYLLA_CLUSTER_READY = {
+  "pulumi.com/waitFor": JSON.stringify(["condition=Available", "condition=Progressing=False", "condition=Degraded=False"]),
+} as const;
 
 export class ScyllaDatacenter extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
@@ -94,14 +110,20 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
           apiVersion: SCYLLA_API_VERSION,
           kind: "ScyllaCluster",
           // The operator copies these onto the `<cluster>-member` ServiceAccount (#1697): the agents' cloud identity.
-          metadata: { name: plan.scylla.clusterName, namespace, ...(identity ? { annotations: { ...identity.annotations } } : {}) },
+          metadata: {
+            name: plan.scylla.clusterName,
+            namespace,
+            annotations: { ...(identity ? identity.annotations : {}), ...SCYLLA_CLUSTER_READY },
+          },
           spec: scyllaClusterSpec(plan, region, {
             externalSeeds: args.externalSeeds,
             ...(region.hostsManager ? { tasks: managerTasks(plan) } : {}),
           }),
         },
         {
-          ...after(config, this.agentConfig, ...(identity?.dependsOn ?? [])),
+          ...after(config, this.agentConfig, ...(identity?.dependsOn ?? []), ...(args.bootstrapAfter ? [args.bootstrapAfter] : [])),
+          // Available is reached after every node of the DC is up; a new DC may take hours to stream.
+          customTimeouts: { create: "6h", update: "6h" },
           // The webhook forbids changing these in place. Marking them replace-only makes a
           // change show up as a replacement in preview; `protect` (production) then refuses it.
           replaceOnChanges: [...IMMUTABLE_SCYLLA_CLUSTER_FIELDS],

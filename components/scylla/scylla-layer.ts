@@ -10,6 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { regionOptions } from "../lost-region";
 import type { ClusterHandle } from "../cluster";
 import type { EnvironmentPlan } from "../plan";
+import { RepairJob, ReplicationJob } from "./replication-jobs";
 import { RestoreJobs } from "./restore-jobs";
 import { ScyllaRegion } from "./scylla-region";
 
@@ -23,17 +24,27 @@ export interface ScyllaLayerArgs {
    */
   readonly agentAuthToken?: pulumi.Input<string>;
   /**
-   * CQL superuser password for the replication Jobs (secret config `cqlAdminPassword`).
-   * @default - none: no replication Jobs.
+   * Resources the replication Job waits for besides the DCs: the CQL role and its
+   * Secret `scylla-ha-cql-replication` (created by the credentials component).
+   * @default []
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly credentialsReady?: readonly pulumi.Resource[];
+}
+
+export interface ScyllaLayer {
+  /** Each region's Kubernetes layer, by region key. */
+  readonly regions: Record<string, ScyllaRegion>;
+  /** This update's replication Job, when a DC enters or leaves replication. */
+  readonly replication?: ReplicationJob;
+  /** The Manager repair after a rebuild. */
+  readonly repair?: RepairJob;
 }
 
 export const AGENT_TOKEN_MISSING =
   "more than one ScyllaDB datacenter needs one Manager agent auth token in every DC: " +
   "set it with `pulumi config set --secret scylla-ha-stack:agentAuthToken \"$(openssl rand -hex 32)\"`";
 
-export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource): Record<string, ScyllaRegion> {
+export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource): ScyllaLayer {
   const { plan, clusters } = args;
   const built = plan.regions.filter((r) => clusters.has(r.key));
   const withDatacenter = built.filter((r) => r.hasDatacenter);
@@ -46,6 +57,8 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
   const seeds = new Map(withDatacenter.map((r) => [r.datacenter, pulumi.deferredOutput<string>()]));
   const regions: Record<string, ScyllaRegion> = {};
   for (const region of built) {
+    // Staged bootstrap: plan order puts the DC this one waits for earlier in the loop.
+    const bootstrapAfter = region.bootstrapAfter ? regions[region.bootstrapAfter]?.datacenter.scyllaCluster : undefined;
     const externalSeeds = region.seedDatacenters.flatMap((dc) => {
       const seed = seeds.get(dc);
       return seed ? [seed[0]] : [];
@@ -57,8 +70,8 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
         region,
         cluster: clusters.get(region.key)!,
         externalSeeds,
+        ...(bootstrapAfter ? { bootstrapAfter } : {}),
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
-        ...(args.cqlAdminPassword !== undefined ? { cqlAdminPassword: args.cqlAdminPassword } : {}),
       },
       regionOptions(parent, region),
     );
@@ -86,5 +99,45 @@ export function buildScyllaLayer(args: ScyllaLayerArgs, parent: pulumi.Resource)
       { parent: scylla },
     );
   }
-  return regions;
+  return { regions, ...replicationJobs(args, regions) };
+}
+
+/** The update's one replication Job (and its repair), after every DC it involves is Available. */
+function replicationJobs(args: ScyllaLayerArgs, regions: Record<string, ScyllaRegion>): Omit<ScyllaLayer, "regions"> {
+  const { plan, clusters } = args;
+  const procedure = plan.procedure;
+  if (!procedure) return {};
+  const region = plan.regions.find((r) => r.key === procedure.region)!;
+  const home = regions[region.key];
+  if (!home) return {};
+  const involved = new Set(procedure.waitFor.map((w) => w.datacenter));
+  const datacenters = plan.regions
+    .filter((r) => involved.has(r.datacenter))
+    .flatMap((r) => (regions[r.key]?.datacenter.scyllaCluster ? [regions[r.key]!.datacenter.scyllaCluster!] : []));
+  const replication = new ReplicationJob(
+    region.name,
+    {
+      plan,
+      region,
+      cluster: clusters.get(region.key)!,
+      procedure,
+      dependsOn: datacenters,
+      ...(args.credentialsReady ? { credentialsReady: args.credentialsReady } : {}),
+    },
+    { parent: home },
+  );
+  const repairIn = procedure.repair ? plan.regions.find((r) => r.key === procedure.repair!.region) : undefined;
+  if (!procedure.repair || !repairIn || !regions[repairIn.key]?.manager) return { replication };
+  const repair = new RepairJob(
+    repairIn.name,
+    {
+      plan,
+      region: repairIn,
+      cluster: clusters.get(repairIn.key)!,
+      keyspaces: procedure.repair.keyspaces,
+      dependsOn: [replication.job, regions[repairIn.key]!.manager!],
+    },
+    { parent: regions[repairIn.key]! },
+  );
+  return { replication, repair };
 }

@@ -10,7 +10,6 @@ import { LocalStorage } from "./local-storage";
 import { ScyllaManager } from "./manager";
 import { ScyllaMonitoring } from "./monitoring";
 import { PlatformOperators } from "./platform-operators";
-import { ReplicationJob } from "./replication-jobs";
 
 export interface ScyllaRegionArgs extends ScyllaComponentArgs {
   /** Seed addresses of `region.seedDatacenters`, in that order. */
@@ -21,10 +20,10 @@ export interface ScyllaRegionArgs extends ScyllaComponentArgs {
    */
   readonly agentAuthToken?: pulumi.Input<string>;
   /**
-   * Password of the CQL superuser the replication Job runs as.
-   * @default - none: no replication Job (preview of a stack without the secret set).
+   * The ScyllaCluster that must be Available before this region's is created (`region.bootstrapAfter`'s).
+   * @default - none: this DC starts as soon as its own platform is ready.
    */
-  readonly cqlAdminPassword?: pulumi.Input<string>;
+  readonly bootstrapAfter?: pulumi.Resource;
 }
 
 export class ScyllaRegion extends pulumi.ComponentResource {
@@ -35,8 +34,6 @@ export class ScyllaRegion extends pulumi.ComponentResource {
   readonly datacenter: ScyllaDatacenter;
   /** Present when monitoring is enabled and the region's DC holds replicas. */
   readonly monitoring?: ScyllaMonitoring;
-  /** Present once the DC holds replicas: creates keyspaces, streams data into the DC. */
-  readonly replication?: ReplicationJob;
 
   constructor(name: string, args: ScyllaRegionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:scylla:Region", name, {}, opts);
@@ -56,17 +53,11 @@ export class ScyllaRegion extends pulumi.ComponentResource {
         ...common,
         dependsOn: [...platform, ...(this.manager ? [this.manager] : [])],
         externalSeeds: args.externalSeeds,
+        ...(args.bootstrapAfter ? { bootstrapAfter: args.bootstrapAfter } : {}),
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
       },
       child,
     );
-    if (region.holdsReplicas && args.cqlAdminPassword !== undefined) {
-      this.replication = new ReplicationJob(
-        name,
-        { ...common, dependsOn: [this.datacenter], cqlAdminPassword: args.cqlAdminPassword },
-        child,
-      );
-    }
     // Monitoring of a DC starts with its data (the `replicated` phase); a lost DC keeps its declared, frozen objects.
     if (plan.monitoring.enabled && (region.holdsReplicas || region.lost)) {
       this.monitoring = new ScyllaMonitoring(name, { ...common, dependsOn: [...platform, this.datacenter.namespace] }, child);
