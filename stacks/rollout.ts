@@ -16,8 +16,8 @@ export interface RegionRollout {
 /** What the stack exports as `rollout` and reads back on the next update (the plan's `DeployedState`). */
 export interface RolloutState {
   readonly regions: Readonly<Record<string, RegionRollout>>;
-  /** The DC that founded the cluster without seeds, while it still runs. */
-  readonly founder?: string;
+  /** The DC that founded the cluster without seeds, while it still runs; null when none does (absent: an older state). */
+  readonly founder?: string | null;
 }
 
 export const RUNBOOK = "docs/runbooks/dr-rollout.md";
@@ -25,7 +25,7 @@ export const RUNBOOK = "docs/runbooks/dr-rollout.md";
 export function rolloutStateOf(plan: EnvironmentPlan): RolloutState {
   return {
     regions: Object.fromEntries(plan.regions.map((r) => [r.key, { phase: r.phase, datacenter: r.datacenter }])),
-    ...(plan.founder !== undefined ? { founder: plan.founder } : {}),
+    founder: plan.founder ?? null,
   };
 }
 
@@ -39,7 +39,7 @@ export function parseRolloutState(value: unknown): RolloutState | undefined {
     if (typeof phase === "string" && typeof datacenter === "string") out[key] = { phase: phase as Phase, datacenter };
   }
   const founder = (value as { founder?: unknown }).founder;
-  return { regions: out, ...(typeof founder === "string" ? { founder } : {}) };
+  return { regions: out, ...(typeof founder === "string" || founder === null ? { founder } : {}) };
 }
 
 const step = (phase: Phase) => ROLLOUT_PHASES.indexOf(phase as (typeof ROLLOUT_PHASES)[number]);

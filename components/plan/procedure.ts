@@ -47,7 +47,7 @@ export function planBootstrap(regions: readonly RegionLike[], previous: Deployed
     // Nothing holds data yet: a new cluster, founded by the first DC.
     founder = live[0]?.datacenter;
   } else if (previous?.founder !== undefined) {
-    founder = existing.find((r) => r.datacenter === previous.founder)?.datacenter;
+    founder = previous.founder === null ? undefined : existing.find((r) => r.datacenter === previous.founder)?.datacenter;
   } else if (!Object.values(previous?.regions ?? {}).some((r) => r.phase === "lost")) {
     // A state written before the founder was recorded: the old rule (first live DC in config
     // order) made that DC seedless; keep it so, unless something was lost since.

@@ -9,8 +9,11 @@ import type { ReplicationProcedure } from "./procedure";
 /** What the previous update deployed (its `rollout` output): phases by region key, and the founding DC. */
 export interface DeployedState {
   readonly regions: Readonly<Record<string, { readonly phase: Phase; readonly datacenter: string }>>;
-  /** The DC that bootstrapped the cluster without seeds, while it still runs. */
-  readonly founder?: string;
+  /**
+   * The DC that bootstrapped the cluster without seeds, while it still runs;
+   * null when none does. Absent in states written before it was recorded.
+   */
+  readonly founder?: string | null;
 }
 
 export type { Phase, Tier };

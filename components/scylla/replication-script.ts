@@ -141,8 +141,8 @@ wait_up() {
   local dc=$1 want=$2 pod counts up other i
   for ((i = 0; i < POLL_LIMIT; i++)); do
     pod=$(pods_of "$LOCAL_DC" | head -n 1)
-    counts=$(kubectl exec -n "$NAMESPACE" "$pod" -c scylla -- nodetool status 2>/dev/null |
-      awk -v dc="$dc" '/^Datacenter: /{f=($2 == dc)} f && /^UN /{u++} f && /^[UD][NLJM] / && !/^UN /{o++} END{print u + 0, o + 0}' || echo "0 0")
+    counts=$(kubectl exec -n "$NAMESPACE" "$pod" -c scylla -- nodetool status |
+      awk -v dc="$dc" '/^Datacenter: /{f=($2 == dc)} f && /^UN /{u++} f && /^[UD][NLJM] / && !/^UN /{o++} END{print u + 0, o + 0}') || counts="0 0"
     up=${"${counts% *}"}; other=${"${counts#* }"}
     if [ "$up" -ge "$want" ] && [ "$other" -eq 0 ]; then
       log "datacenter $dc: $up of $want nodes up"
