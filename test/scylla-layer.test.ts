@@ -294,7 +294,7 @@ describe("platform operators", () => {
 
   it("patches the operator's own config with the EKS utils image", () => {
     const patch = named(resources, "kubernetes:scylla.scylladb.com/v1alpha1:ScyllaOperatorConfigPatch", "prod-euw1-operator-config");
-    expect(patch.inputs).toMatchObject({ kind: "ScyllaOperatorConfig", metadata: { name: "cluster" }, spec: { scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1" } });
+    expect(patch.inputs).toMatchObject({ kind: "ScyllaOperatorConfig", metadata: { name: "cluster" }, spec: { scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1.14" } });
   });
 
   it("orders operators before custom resources", () => {

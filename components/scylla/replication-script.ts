@@ -136,22 +136,28 @@ converge() {
 
 const NODE_FUNCTIONS = String.raw`pods_of() { kubectl get pods -n "$NAMESPACE" -l "scylla/cluster=$CLUSTER,scylla/datacenter=$1" -o name; }
 
-# Waits until every node of a DC is up and normal (UN) in the ring as a local node sees it.
+# Waits until every node of each DC ("dc=nodes ...") is up and normal (UN) in the ring as a local node sees it.
 wait_up() {
-  local dc=$1 want=$2 pod counts up other i
+  local pod status pair dc want up other ready i
   for ((i = 0; i < POLL_LIMIT; i++)); do
     pod=$(pods_of "$LOCAL_DC" | head -n 1)
-    counts=$(kubectl exec -n "$NAMESPACE" "$pod" -c scylla -- nodetool status |
-      awk -v dc="$dc" '/^Datacenter: /{f=($2 == dc)} f && /^UN /{u++} f && /^[UD][NLJM] / && !/^UN /{o++} END{print u + 0, o + 0}') || counts="0 0"
-    up=${"${counts% *}"}; other=${"${counts#* }"}
-    if [ "$up" -ge "$want" ] && [ "$other" -eq 0 ]; then
-      log "datacenter $dc: $up of $want nodes up"
-      return 0
-    fi
-    log "waiting for datacenter $dc: $up of $want nodes up, $other not normal"
+    status=$(kubectl exec -n "$NAMESPACE" "$pod" -c scylla -- nodetool status) || status=""
+    ready=1
+    for pair in $1; do
+      dc=${"${pair%%=*}"}; want=${"${pair#*=}"}
+      read -r up other < <(printf '%s\n' "$status" |
+        awk -v dc="$dc" '/^Datacenter: /{f=($2 == dc)} f && /^UN /{u++} f && /^[UD][NLJM] / && !/^UN /{o++} END{print u + 0, o + 0}')
+      if [ "$up" -ge "$want" ] && [ "$other" -eq 0 ]; then
+        log "datacenter $dc: $up of $want nodes up"
+      else
+        log "waiting for datacenter $dc: $up of $want nodes up, $other not normal"
+        ready=0
+      fi
+    done
+    if [ "$ready" -eq 1 ]; then return 0; fi
     sleep "$POLL_SECONDS"
   done
-  die "datacenter $dc did not come up"
+  die "datacenters did not come up: $1"
 }
 
 # Rebuild runs inside the node; it prints progress every minute so the exec
@@ -203,7 +209,7 @@ export function renderProcedureScript(plan: EnvironmentPlan, procedure: Replicat
     CQL_FUNCTIONS,
     NODE_FUNCTIONS,
     "",
-    ...procedure.waitFor.map((w) => `wait_up ${quote(w.datacenter)} ${w.nodes}`),
+    `wait_up ${quote(procedure.waitFor.map((w) => `${w.datacenter}=${w.nodes}`).join(" "))}`,
     ...keyspaceLines,
     ...(procedure.rebuild ? [`rebuild_dc ${quote(procedure.rebuild.datacenter)} ${quote(procedure.rebuild.source)}`] : []),
     'log "replication procedure complete"',
