@@ -1,117 +1,162 @@
 /**
- * npm run bench [-- --quick]
- *
- * Times the offline tools as a user runs them: each measurement is a fresh
- * Node process (start-up, TypeScript loading and the SDKs included), so wall
- * time and peak RSS are what a CI job pays. Cases: every committed
- * environment, and generated environments at 1×, 4× and 16× prod's size.
- * Prints a table plus the growth ratio per size step and checks the goals
- * in docs/benchmarks.md.
+ * `scylla-ha bench` (`npm run bench`): times the tools as users run them —
+ * `npm run <command>`, a fresh process each time — side by side with the
+ * baseline of the same run, plain node loading the four Pulumi SDKs. Machine
+ * load moves every figure, so each timed case alternates with a baseline run
+ * and reports the median of its per-pair ratios next to the medians.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { committedStacks } from "../stacks/config";
+import { PROJECT_ROOT, committedStacks } from "../stacks/paths";
+import { UsageError, parseFlags } from "./args";
+import { type CommandResult, usageFailure } from "./command";
 import { scaledEnvironmentYaml, shapeFor } from "./bench/generate";
 
-const ROOT = path.resolve(__dirname, "..");
-const RUNS = process.argv.includes("--quick") ? 1 : 3;
+const RSS_PROBE = path.join(PROJECT_ROOT, "cli", "bench", "report-rss.cjs");
+const BASELINE = ["node", path.join(PROJECT_ROOT, "cli", "bench", "load-sdks.cjs")];
+const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 
-interface Measurement {
+export interface Sample {
+  readonly wallMs: number;
+  /** Peak RSS of the largest process in the run (npm itself is a process too). */
+  readonly maxRssMb: number;
+}
+
+/** One fresh process; exit 0 or 1 (a check with findings) count as a run, anything else is an error. */
+export function timeOnce(command: readonly string[]): Sample {
+  const [exe, ...args] = command;
+  const start = process.hrtime.bigint();
+  const child = spawnSync(exe!, args, {
+    cwd: PROJECT_ROOT,
+    encoding: "utf8",
+    maxBuffer: 256 * 1024 * 1024,
+    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${RSS_PROBE}`.trim() },
+  });
+  const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
+  if (child.status !== 0 && child.status !== 1) throw new Error(`${command.join(" ")} exited ${child.status}:\n${child.stderr}`);
+  const rss = [...child.stderr.matchAll(/BENCH_MAX_RSS_KB (\d+)/g)].map((m) => Number(m[1]));
+  return { wallMs, maxRssMb: Math.max(0, ...rss) / 1024 };
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+interface Measured {
+  readonly name: string;
   readonly wallMs: number;
   readonly maxRssMb: number;
-  readonly stdout: string;
+  /** Median of (case / baseline) over runs paired with a baseline run; absent when not paired. */
+  readonly ratio?: number;
+  readonly baselineMs?: number;
 }
 
-/** Runs a TypeScript entry point in a fresh process `RUNS` times; keeps the fastest run (least noise). */
-function measure(script: string, args: string[]): Measurement {
-  let best: Measurement | undefined;
-  for (let i = 0; i < RUNS; i++) {
-    const start = process.hrtime.bigint();
-    const child = spawnSync(process.execPath, ["--require", "./cli/bench/report-rss.cjs", "--require", "tsx/cjs", script, ...args], {
-      cwd: ROOT,
-      encoding: "utf8",
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const rss = /BENCH_MAX_RSS_KB (\d+)/.exec(child.stderr)?.[1];
-    if (child.status !== 0 && child.status !== 1) {
-      throw new Error(`${script} ${args.join(" ")} exited ${child.status}:\n${child.stderr}`);
-    }
-    const m = { wallMs, maxRssMb: Number(rss ?? 0) / 1024, stdout: child.stdout };
-    if (!best || m.wallMs < best.wallMs) best = m;
+/** `runs` timings of `command` after one untimed warm-up; with `paired`, each follows a baseline run. */
+function measure(name: string, command: readonly string[], runs: number, paired: boolean, log: (line: string) => void): Measured {
+  timeOnce(command);
+  const samples: Sample[] = [];
+  const baselines: Sample[] = [];
+  for (let i = 0; i < runs; i++) {
+    if (paired) baselines.push(timeOnce(BASELINE));
+    samples.push(timeOnce(command));
   }
-  return best!;
-}
-
-interface Row {
-  readonly name: string;
-  readonly resources: number;
-  readonly synth: Measurement;
-  readonly check?: Measurement;
-  readonly checkExport?: Measurement;
-}
-
-function resourcesIn(exportFile: string): number {
-  return (JSON.parse(fs.readFileSync(exportFile, "utf8")) as { deployment: { resources: unknown[] } }).deployment.resources.length;
-}
-
-function runCase(name: string, stack: string, configFile: string | undefined, work: string): Row {
-  const out = path.join(work, name);
-  const config = configFile ? ["--config", configFile] : [];
-  const synth = measure("cli/synth.ts", ["--stack", stack, ...config, "--out", out]);
-  const exportFile = path.join(out, `${stack}.export.json`);
-  const hasCheck = fs.existsSync(path.join(ROOT, "cli", "check.ts"));
-  return {
+  const m: Measured = {
     name,
-    resources: resourcesIn(exportFile),
-    synth,
-    ...(hasCheck && !configFile ? { check: measure("cli/check.ts", ["--stack", stack, "--format", "json"]) } : {}),
-    ...(hasCheck ? { checkExport: measure("cli/check.ts", ["--export", exportFile, "--format", "json"]) } : {}),
+    wallMs: median(samples.map((s) => s.wallMs)),
+    maxRssMb: median(samples.map((s) => s.maxRssMb)),
+    ...(paired
+      ? { ratio: median(samples.map((s, i) => s.wallMs / baselines[i]!.wallMs)), baselineMs: median(baselines.map((b) => b.wallMs)) }
+      : {}),
   };
+  log(`  ${name}: ${secs(m.wallMs)}${m.ratio !== undefined ? ` (${m.ratio.toFixed(2)}× the SDK load of its pairs, ${secs(m.baselineMs!)})` : ""}`);
+  return m;
 }
 
-const fmt = (m?: Measurement) => (m ? `${(m.wallMs / 1000).toFixed(2)} s / ${m.maxRssMb.toFixed(0)} MB` : "—");
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const npmRun = (command: string, ...args: string[]) => [NPM, "run", "--silent", command, "--", ...args];
 
-function main(): number {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "scylla-bench-"));
-  const baseline = measure("cli/bench/load-sdks.ts", []);
-  const rows: Row[] = committedStacks().map((stack) => runCase(stack, stack, undefined, work));
-  const scaled: Row[] = [1, 4, 16].map((factor) => {
-    const file = path.join(work, `Pulumi.bench${factor}x.yaml`);
-    fs.writeFileSync(file, scaledEnvironmentYaml(`bench${factor}x`, shapeFor(factor)));
-    return runCase(`${factor}x prod`, `bench${factor}x`, file, work);
-  });
+function exportResources(file: string): number {
+  return (JSON.parse(fs.readFileSync(file, "utf8")) as { deployment: { resources: unknown[] } }).deployment.resources.length;
+}
 
-  const lines = [
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}; best of ${RUNS}`,
-    `baseline (load @pulumi/pulumi, aws, gcp, kubernetes): ${fmt(baseline)}`,
-    "",
-    "| case | resources | synth (wall / peak RSS) | check --stack | check --export |",
-    "| --- | ---: | --- | --- | --- |",
-    ...[...rows, ...scaled].map((r) => `| ${r.name} | ${r.resources} | ${fmt(r.synth)} | ${fmt(r.check)} | ${fmt(r.checkExport)} |`),
-    "",
-    "growth per size step (resources ×, synth time ×, check --export time ×):",
-  ];
-  for (let i = 1; i < scaled.length; i++) {
-    const [a, b] = [scaled[i - 1]!, scaled[i]!];
-    const ratio = (x?: Measurement, y?: Measurement) => (x && y ? (y.wallMs / x.wallMs).toFixed(2) : "—");
-    lines.push(`  ${a.name} → ${b.name}: ${(b.resources / a.resources).toFixed(2)}×, ${ratio(a.synth, b.synth)}×, ${ratio(a.checkExport, b.checkExport)}×`);
+export async function runBench(argv: readonly string[]): Promise<CommandResult> {
+  try {
+    return await bench(argv);
+  } catch (err) {
+    if (err instanceof UsageError) return usageFailure("bench", err);
+    throw err;
   }
-  const prod = rows.find((r) => r.name === "prod");
-  const big = scaled[2]!;
+}
+
+async function bench(argv: readonly string[]): Promise<CommandResult> {
+  const flags = parseFlags(argv, { quick: { type: "boolean" }, runs: { type: "string" } });
+  const runs = flags.runs === undefined ? (flags.quick ? 3 : 5) : Number(flags.runs);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new UsageError(`--runs must be an integer from 1 to 50 (got ${flags.runs})`);
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "scylla-bench-"));
+  const load = os.loadavg();
+  log(`bench: ${runs} runs per case, median; load average ${load.map((l) => l.toFixed(2)).join(" ")} at start`);
+
+  const baselineOnly = measure("baseline: node loads @pulumi/pulumi, aws, gcp, kubernetes", BASELINE, runs, false, log);
+  const prodOut = path.join(work, "prod");
+  const paired = [
+    measure("npm run check -- --export <prod export> --format json", (timeOnce(npmRun("synth", "--stack", "prod", "--out", prodOut)), npmRun("check", "--export", path.join(prodOut, "prod.export.json"), "--format", "json")), runs, true, log),
+    measure("npm run check -- --stack prod --format json", npmRun("check", "--stack", "prod", "--format", "json"), runs, true, log),
+    measure("npm run synth -- --stack prod", npmRun("synth", "--stack", "prod", "--out", prodOut), runs, true, log),
+  ];
+
+  const rows: Array<{ name: string; resources: number; synth: Measured; checkExport: Measured }> = [];
+  if (!flags.quick) {
+    for (const stack of committedStacks()) {
+      const out = path.join(work, stack);
+      const synth = measure(`synth ${stack}`, npmRun("synth", "--stack", stack, "--out", out), runs, false, log);
+      const file = path.join(out, `${stack}.export.json`);
+      rows.push({ name: stack, resources: exportResources(file), synth, checkExport: measure(`check --export ${stack}`, npmRun("check", "--export", file, "--format", "json"), runs, false, log) });
+    }
+    for (const factor of [1, 4, 16]) {
+      const stack = `bench${factor}x`;
+      const config = path.join(work, `Pulumi.${stack}.yaml`);
+      fs.writeFileSync(config, scaledEnvironmentYaml(stack, shapeFor(factor)));
+      const out = path.join(work, stack);
+      const synth = measure(`synth ${factor}× prod`, npmRun("synth", "--stack", stack, "--config", config, "--out", out), runs, false, log);
+      const file = path.join(out, `${stack}.export.json`);
+      rows.push({ name: `${factor}× prod`, resources: exportResources(file), synth, checkExport: measure(`check --export ${factor}× prod`, npmRun("check", "--export", file, "--format", "json"), runs, false, log) });
+    }
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+
+  const cpus = os.cpus();
+  const fmt = (m: Measured) => `${secs(m.wallMs)} / ${m.maxRssMb.toFixed(0)} MB`;
+  const lines = [
+    `machine: ${cpus.length} × ${cpus[0]?.model ?? "cpu"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    `load average at start ${load.map((l) => l.toFixed(2)).join(" ")}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}; median of ${runs} runs per case`,
+    `baseline (plain node loads @pulumi/pulumi, aws, gcp, kubernetes): ${fmt(baselineOnly)}`,
+    "",
+    "| as users run it | wall / peak RSS | × SDK load (median of paired runs) |",
+    "| --- | --- | ---: |",
+    ...paired.map((m) => `| \`${m.name}\` | ${fmt(m)} | ${m.ratio!.toFixed(2)}× |`),
+  ];
+  if (rows.length > 0) {
+    lines.push("", "| case | resources | synth (wall / peak RSS) | check --export |", "| --- | ---: | --- | --- |");
+    lines.push(...rows.map((r) => `| ${r.name} | ${r.resources.toLocaleString("en-US")} | ${fmt(r.synth)} | ${fmt(r.checkExport)} |`));
+    const scaled = rows.slice(-3);
+    lines.push("", "growth per size step (resources ×, synth time ×, check --export time ×):");
+    for (let i = 1; i < scaled.length; i++) {
+      const [a, b] = [scaled[i - 1]!, scaled[i]!];
+      lines.push(`  ${a.name} → ${b.name}: ${(b.resources / a.resources).toFixed(2)}×, ${(b.synth.wallMs / a.synth.wallMs).toFixed(2)}×, ${(b.checkExport.wallMs / a.checkExport.wallMs).toFixed(2)}×`);
+    }
+  }
+  const [exportCheck, stackCheck] = paired;
+  const big = rows.at(-1);
   const goals: Array<[string, boolean | undefined]> = [
-    ["check --export on 16× under 10 s", big.checkExport && big.checkExport.wallMs < 10_000],
-    [
-      "check --export grows near-linearly (4× resources ≤ 5× time)",
-      scaled[1]!.checkExport && big.checkExport ? big.checkExport.wallMs / scaled[1]!.checkExport.wallMs <= (5 * big.resources) / scaled[1]!.resources / 4 : undefined,
-    ],
-    ["check --stack prod within 2× SDK load time", prod?.check ? prod.check.wallMs <= 2 * baseline.wallMs : undefined],
+    ["check --export prod ≤ 0.5× the SDK load", exportCheck!.ratio! <= 0.5],
+    ["check --stack prod ≤ 2× the SDK load", stackCheck!.ratio! <= 2],
+    ["check --export on 16× prod under 10 s", big ? big.checkExport.wallMs < 10_000 : undefined],
   ];
   lines.push("", "goals:", ...goals.map(([g, ok]) => `  ${ok === undefined ? "n/a " : ok ? "PASS" : "MISS"} ${g}`));
-  process.stdout.write(`${lines.join("\n")}\n`);
-  return 0;
+  return { code: 0, stdout: `${lines.join("\n")}\n`, stderr: "" };
 }
-
-process.exit(main());

@@ -1,13 +1,8 @@
 /**
- * npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>] [--crds <dir>]
- *
- * Runs every policy over the offline synth of a committed environment, or
- * over any Pulumi stack export. The environment's `policies/<env>.json`
- * applies unless --policy-config is given; an environment without one gets
- * production levels. With --crds, every Kubernetes object must also validate
- * against the CRDs in that directory (a mandatory violation per object and
- * JSON path that does not). Exit 0: no mandatory violation; 1: at least one;
- * 2: unusable input (unreadable file, not a stack export, bad config).
+ * `scylla-ha check` (`npm run check --`): every policy over the offline synth
+ * of a committed environment, or over any Pulumi stack export. Flags and exit
+ * codes: the `check` entry of commands.ts. The export path is JSON plus a
+ * graph and never loads a Pulumi SDK; the synth path loads them on demand.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -18,69 +13,115 @@ import { StackExportError, fromRecorded, fromStackExport } from "../policies/mod
 import { ALL_POLICIES } from "../policies/rules/all";
 import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
-import { ConfigError } from "../stacks/validate";
-import { UsageError, parseFlags } from "./args";
-import { synthesize } from "./engine/synthesize";
-import { exitWhenIdle } from "./exit";
-import { CrdLoadError, loadCrdCatalog } from "./validate/crds";
-import { manifestSchemaRule } from "./validate/schema-rule";
+import { PROJECT_ROOT, committedStacks } from "../stacks/paths";
+import { UsageError, committedStack, formatTargets, parseFlags } from "./args";
+import { type CommandResult, refused, usageFailure } from "./command";
+import { CHECK_FORMATS } from "./commands";
+import type { SchemaCoverage } from "./validate/schema-rule";
 import { renderMarkdown } from "./report/markdown";
 import { type CheckReport, type ReportContext, toJson } from "./report/report";
 import { renderSarif } from "./report/sarif";
 import { renderText } from "./report/text";
 
-const USAGE =
-  "usage: npm run check -- (--stack <env> | --export <file>) [--format text|markdown|json|sarif] [--policy-config <file>] [--crds <dir>]";
-const FORMATS = ["text", "markdown", "json", "sarif"] as const;
-type Format = (typeof FORMATS)[number];
-export const POLICIES_DIR = path.resolve(__dirname, "..", "policies");
+type Format = (typeof CHECK_FORMATS)[number];
+export const POLICIES_DIR = path.join(PROJECT_ROOT, "policies");
 
 /** Input the check cannot use; exit 2 with this message. */
 class UnusableInput extends Error {}
 
-export interface CheckOutput {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** @deprecated the common `CommandResult`; kept for callers that import it by this name. */
+export type CheckOutput = CommandResult;
 
-export async function runCheck(argv: readonly string[]): Promise<CheckOutput> {
+export async function runCheck(argv: readonly string[]): Promise<CommandResult> {
   try {
-    const flags = parseFlags(
-      argv,
-      { stack: { type: "string" }, export: { type: "string" }, format: { type: "string" }, "policy-config": { type: "string" }, crds: { type: "string" } },
-      USAGE,
-    );
-    if (!flags.stack === !flags.export) throw new UsageError(`give exactly one of --stack or --export\n${USAGE}`);
-    const format = (flags.format ?? "text") as Format;
-    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")} (got ${flags.format})\n${USAGE}`);
-
-    const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
-    const stack = flags.stack ?? graph.stack ?? "unknown";
-    const config = loadPackConfig(flags["policy-config"], stack);
-    const policies = flags.crds ? [...ALL_POLICIES, schemaRule(flags.crds)] : ALL_POLICIES;
-    const report: CheckReport = {
-      stack,
-      resources: graph.resources.length,
-      violations: evaluate(graph, policies, config),
-      failureDomains: analyseFailureDomains(graph),
-    };
-    const ctx: ReportContext = { report, graph, policies, artifact };
-    const stdout = format === "json" ? toJson(report) : format === "sarif" ? renderSarif(ctx) : format === "markdown" ? renderMarkdown(ctx) : renderText(ctx);
-    return { code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0, stdout, stderr: "" };
+    return await check(argv);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof UnusableInput || err instanceof ConfigError || err instanceof PolicyConfigError || err instanceof StackExportError) {
-      return { code: 2, stdout: "", stderr: `check: ${err.message}\n` };
-    }
+    if (err instanceof UsageError) return usageFailure("check", err);
+    if (err instanceof UnusableInput || err instanceof PolicyConfigError || err instanceof StackExportError) return refused("check", err.message);
     throw err;
   }
 }
 
+async function check(argv: readonly string[]): Promise<CommandResult> {
+  const flags = parseFlags(argv, {
+    stack: { type: "string" },
+    export: { type: "string" },
+    format: { type: "string" },
+    report: { type: "string", multiple: true },
+    "policy-config": { type: "string" },
+    crds: { type: "string" },
+  });
+  if (!flags.stack === !flags.export) throw new UsageError("give exactly one of --stack or --export");
+  const format = (flags.format ?? "text") as Format;
+  if (!CHECK_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(", ")} (got ${flags.format})`);
+  const reports = formatTargets("--report", flags.report, CHECK_FORMATS);
+  for (const { file } of reports) refuseDirectory("--report", file);
+  if (flags.stack) committedStack(flags.stack, committedStacks());
+
+  // Everything a flag names is read before the synth, so a bad file fails fast.
+  const schema = flags.crds ? await schemaRule(flags.crds) : undefined;
+  const stackConfig = flags.stack ? loadPackConfig(flags["policy-config"], flags.stack) : undefined;
+  const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
+  const stack = flags.stack ?? graph.stack ?? "unknown";
+  const config = stackConfig ?? loadPackConfig(flags["policy-config"], stack);
+  const coverage = schema?.coverage;
+  const policies = schema ? [...ALL_POLICIES, schema.rule] : ALL_POLICIES;
+  const report: CheckReport = {
+    stack,
+    resources: graph.resources.length,
+    violations: evaluate(graph, policies, config),
+    failureDomains: analyseFailureDomains(graph),
+  };
+  const ctx: ReportContext = { report, graph, policies, artifact };
+  for (const { format: f, file } of reports) writeReport(file, render(f, ctx));
+  return {
+    code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0,
+    stdout: render(format, ctx),
+    stderr: coverage ? `${coverage.summary(flags.crds!)}\n` : "",
+  };
+}
+
+function render(format: Format, ctx: ReportContext): string {
+  switch (format) {
+    case "json":
+      return toJson(ctx.report);
+    case "sarif":
+      return renderSarif(ctx);
+    case "markdown":
+      return renderMarkdown(ctx);
+    case "text":
+      return renderText(ctx);
+    default: {
+      const never: never = format;
+      throw new Error(`unhandled format ${String(never)}`);
+    }
+  }
+}
+
+function refuseDirectory(flag: string, file: string): void {
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`${flag} ${file} is a directory; give a file name`);
+}
+
+function writeReport(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (err) {
+    throw new UnusableInput(`cannot write report ${file}: ${(err as Error).message}`);
+  }
+}
+
 async function fromSynth(stack: string): Promise<{ graph: ResourceGraph; artifact: string }> {
-  const artifact = path.join("stacks", `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(path.resolve(__dirname, "..", artifact))) throw new UnusableInput(`no stack config ${artifact} for stack ${stack}`);
-  const result = await synthesize({ stack, captureStacks: false });
-  return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact };
+  // Loaded here, not at the top: they pull in the four Pulumi SDKs, which --export never needs.
+  const { synthesize } = await import("./engine/synthesize.js");
+  const { ConfigError } = await import("../stacks/validate.js");
+  try {
+    const result = await synthesize({ stack, captureStacks: false });
+    return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact: path.join("stacks", `Pulumi.${stack}.yaml`) };
+  } catch (err) {
+    if (err instanceof ConfigError) throw new UnusableInput(err.message);
+    throw err;
+  }
 }
 
 function fromExportFile(file: string): { graph: ResourceGraph; artifact: string } {
@@ -104,11 +145,15 @@ function fromExportFile(file: string): { graph: ResourceGraph; artifact: string 
   }
 }
 
-function schemaRule(dir: string): ScyllaPolicy {
+async function schemaRule(dir: string): Promise<{ rule: ScyllaPolicy; coverage: SchemaCoverage }> {
+  // Loaded only with --crds: ajv and the schema compiler are a third of an --export check's start-up.
+  const { CrdLoadError, loadCrdCatalog } = await import("./validate/crds.js");
+  const { SchemaCoverage, manifestSchemaRule } = await import("./validate/schema-rule.js");
+  const coverage = new SchemaCoverage();
   try {
     const catalog = loadCrdCatalog(dir);
     if (catalog.entries.size === 0) throw new UnusableInput(`--crds ${dir}: no CustomResourceDefinition found there; point it at a directory of CRD YAML`);
-    return manifestSchemaRule(catalog, dir);
+    return { rule: manifestSchemaRule(catalog, dir, coverage), coverage };
   } catch (err) {
     if (err instanceof CrdLoadError) throw new UnusableInput(`--crds ${dir}: ${err.message}`);
     throw err;
@@ -125,18 +170,4 @@ function loadPackConfig(file: string | undefined, stack: string): PackConfig {
     throw new PolicyConfigError(`cannot use policy config ${chosen}: ${(err as Error).message}`);
   }
   return resolvePackConfig(doc, ALL_POLICIES, chosen);
-}
-
-if (require.main === module) {
-  runCheck(process.argv.slice(2)).then(
-    ({ code, stdout, stderr }) => {
-      process.stdout.write(stdout);
-      process.stderr.write(stderr);
-      exitWhenIdle(code);
-    },
-    (err) => {
-      process.stderr.write(`check failed: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(2);
-    },
-  );
 }

@@ -1,50 +1,59 @@
 /**
- * npm run synth -- --stack <env> [--config <file>] --out <dir>
- *
- * Runs the real program offline (preview mode, no CLI, no credentials) and
- * writes `<dir>/<env>.export.json` plus `<dir>/<env>/manifests/<region>.yaml`.
- * Exit 0 on success, 2 on bad config or usage (nothing written).
+ * `scylla-ha synth` (`npm run synth --`): runs the real program offline
+ * (preview mode, no CLI, no credentials) and writes `<out>/<env>.export.json`
+ * plus `<out>/<env>/manifests/<region>.yaml`. Flags and exit codes: the
+ * `synth` entry of commands.ts. Every argument is checked before the synth
+ * starts, so a bad one writes nothing.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { ConfigError } from "../stacks/validate";
-import { UsageError, parseFlags } from "./args";
+import type { EnvironmentPlan } from "../components/plan";
+import { committedStacks } from "../stacks/paths";
+import { UsageError, committedStack, parseFlags, stackName } from "./args";
+import { type CommandResult, usageFailure } from "./command";
 import { toStackExport } from "./engine/export";
-import { manifestsByRegion, toYamlDocuments } from "./engine/manifests";
-import { synthesize } from "./engine/synthesize";
-import { exitWhenIdle } from "./exit";
+import { type ManifestObject, manifestsByRegion, toYamlDocuments } from "./engine/manifests";
+import type { SynthResult } from "./engine/synthesize";
 
-const USAGE = "usage: npm run synth -- --stack <env> [--config <file>] [--previous <export.json>] --out <dir>";
-
-export async function main(argv: readonly string[]): Promise<number> {
+export async function runSynth(argv: readonly string[]): Promise<CommandResult> {
   try {
-    const flags = parseFlags(
-      argv,
-      { stack: { type: "string" }, config: { type: "string" }, previous: { type: "string" }, out: { type: "string" } },
-      USAGE,
-    );
-    if (!flags.stack || !flags.out) throw new UsageError(`--stack and --out are required\n${USAGE}`);
-    const result = await synthesize({
-      stack: flags.stack,
-      ...(flags.config ? { configFile: flags.config } : {}),
-      ...(flags.previous ? { previousOutputs: readPreviousOutputs(flags.previous) } : {}),
-      captureStacks: false,
-    });
-    writeSynth(flags.out, result.stack, result);
-    const counts = [...manifestsByRegion(result.resources, result.plan)].map(([k, v]) => `${k}: ${v.length}`).join(", ");
-    process.stdout.write(`synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`);
-    return 0;
+    return await synth(argv);
   } catch (err) {
-    if (err instanceof ConfigError || err instanceof UsageError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    if ((err as NodeJS.ErrnoException).code === "ENOENT") {
-      process.stderr.write(`${(err as Error).message}\n`);
-      return 2;
-    }
+    if (err instanceof UsageError) return usageFailure("synth", err);
     throw err;
   }
+}
+
+async function synth(argv: readonly string[]): Promise<CommandResult> {
+  const flags = parseFlags(argv, { stack: { type: "string" }, config: { type: "string" }, previous: { type: "string" }, out: { type: "string" } });
+  if (!flags.stack || !flags.out) throw new UsageError("--stack and --out are required");
+  const stack = flags.config ? stackName(flags.stack) : committedStack(flags.stack, committedStacks());
+  if (flags.config && !isFile(flags.config)) throw new UsageError(`--config ${flags.config}: no such file`);
+  if (fs.existsSync(flags.out) && !fs.statSync(flags.out).isDirectory()) throw new UsageError(`--out ${flags.out} is a file; give a directory (created if missing)`);
+  const previousOutputs = flags.previous ? readPreviousOutputs(flags.previous) : undefined;
+
+  // Loaded only now: the synth pulls in the Pulumi SDKs, which --help and bad arguments never need.
+  const { synthesize } = await import("./engine/synthesize.js");
+  const { ConfigError } = await import("../stacks/validate.js");
+  let result: SynthResult;
+  try {
+    result = await synthesize({
+      stack,
+      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(previousOutputs ? { previousOutputs } : {}),
+      captureStacks: false,
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) return { code: 2, stdout: "", stderr: `${err.message}\n` };
+    throw err;
+  }
+  const files = writeSynth(flags.out, result.stack, result);
+  const counts = files.manifests.map((m) => `${m.region}: ${m.objects}`).join(", ");
+  return { code: 0, stdout: `synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`, stderr: "" };
+}
+
+function isFile(file: string): boolean {
+  return fs.existsSync(file) && fs.statSync(file).isFile();
 }
 
 /**
@@ -53,27 +62,48 @@ export async function main(argv: readonly string[]): Promise<number> {
  * rollout step can be checked offline against the state it starts from.
  */
 export function readPreviousOutputs(file: string): Record<string, unknown> {
-  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { deployment?: { resources?: Array<{ type: string; outputs?: Record<string, unknown> }> } };
-  const root = doc.deployment?.resources?.find((r) => r.type === "pulumi:pulumi:Stack");
-  if (!root) throw new UsageError(`${file} is not a stack export: it has no pulumi:pulumi:Stack resource`);
+  let text: string;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (err) {
+    throw new UsageError(`--previous ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  let doc: { deployment?: { resources?: Array<{ type?: unknown; outputs?: Record<string, unknown> }> } } | null;
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch (err) {
+    throw new UsageError(`--previous ${file} is not JSON (${(err as Error).message}); expected a stack export (pulumi stack export or an earlier synth)`);
+  }
+  const resources = doc?.deployment?.resources;
+  const root = Array.isArray(resources) ? resources.find((r) => r?.type === "pulumi:pulumi:Stack") : undefined;
+  if (!root) throw new UsageError(`--previous ${file} is not a stack export: it has no pulumi:pulumi:Stack resource`);
   return root.outputs ?? {};
 }
 
-export function writeSynth(outDir: string, stack: string, result: Awaited<ReturnType<typeof synthesize>>): void {
-  const manifestDir = path.join(outDir, stack, "manifests");
-  fs.mkdirSync(manifestDir, { recursive: true });
-  fs.writeFileSync(path.join(outDir, `${stack}.export.json`), `${JSON.stringify(toStackExport(result.resources), null, 2)}\n`);
-  for (const [region, objects] of manifestsByRegion(result.resources, result.plan)) {
-    fs.writeFileSync(path.join(manifestDir, `${region}.yaml`), toYamlDocuments(objects));
-  }
+/** Manifest file stem per region key: the cloud region (`us-east-1`), as the README names the files. */
+export function manifestFileNames(plan: EnvironmentPlan): Map<string, string> {
+  const byRegion = new Map<string, number>();
+  for (const r of plan.regions) byRegion.set(r.region, (byRegion.get(r.region) ?? 0) + 1);
+  // Config validation keeps cloud:region unique; the same name on both clouds would need the cloud to tell them apart.
+  return new Map(plan.regions.map((r) => [r.key, byRegion.get(r.region)! > 1 ? `${r.cloud}-${r.region}` : r.region]));
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => exitWhenIdle(code),
-    (err) => {
-      process.stderr.write(`synth failed: ${(err as Error).stack ?? String(err)}\n`);
-      process.exit(1);
-    },
-  );
+export interface WrittenSynth {
+  readonly exportFile: string;
+  readonly manifests: ReadonlyArray<{ readonly region: string; readonly file: string; readonly objects: number }>;
+}
+
+export function writeSynth(outDir: string, stack: string, result: SynthResult): WrittenSynth {
+  const manifestDir = path.join(outDir, stack, "manifests");
+  fs.mkdirSync(manifestDir, { recursive: true });
+  const exportFile = path.join(outDir, `${stack}.export.json`);
+  fs.writeFileSync(exportFile, `${JSON.stringify(toStackExport(result.resources), null, 2)}\n`);
+  const names = manifestFileNames(result.plan);
+  const manifests = [...manifestsByRegion(result.resources, result.plan)].map(([key, objects]: [string, ManifestObject[]]) => {
+    const region = names.get(key) ?? key;
+    const file = path.join(manifestDir, `${region}.yaml`);
+    fs.writeFileSync(file, toYamlDocuments(objects));
+    return { region, file, objects: objects.length };
+  });
+  return { exportFile, manifests };
 }

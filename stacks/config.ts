@@ -8,21 +8,13 @@ import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
 import type { EnvironmentConfig } from "./schema";
 import { PROJECT } from "./schema";
+import { STACKS_DIR, committedStacks } from "./paths";
 import { ConfigError, parseEnvironmentConfig } from "./validate";
 
-export const STACKS_DIR = path.resolve(__dirname);
+export { STACKS_DIR, committedStacks };
 
 export function stackConfigPath(stack: string): string {
   return path.join(STACKS_DIR, `Pulumi.${stack}.yaml`);
-}
-
-/** The committed environments (one `Pulumi.<env>.yaml` each). */
-export function committedStacks(): string[] {
-  return fs
-    .readdirSync(STACKS_DIR)
-    .map((f) => /^Pulumi\.([a-z0-9-]+)\.yaml$/.exec(f)?.[1])
-    .filter((s): s is string => s !== undefined)
-    .sort();
 }
 
 /**

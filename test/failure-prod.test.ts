@@ -4,11 +4,9 @@
  * point of failure, made by editing a copy of that synth, fails (or degrades)
  * the domain it should, naming the cause, and makes the check exit 1.
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { toStackExport } from "../cli/engine/export";
@@ -16,12 +14,11 @@ import type { RecordedResource } from "../cli/engine/recorded";
 import { type FailureDomain, analyseFailureDomains } from "../policies/failure";
 import { ResourceGraph } from "../policies/model/graph";
 import { fromRecorded } from "../policies/model/load";
+import { runCli } from "./helpers/cli";
 import { synthStack } from "./helpers/harness";
 import { RecordedEdit } from "./helpers/recorded-edit";
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "failure-prod-"));
 const REGIONS = [
   ["eu-west-1", "euw1"],
@@ -89,7 +86,8 @@ function buckets(e: RecordedEdit, replica: (key: string) => string): void {
 
 describe("failure domains of prod", () => {
   it("npm run check -- --stack prod --format json: every zone, region, control plane and NAT gateway survives", async () => {
-    const { stdout } = await run(TSX, ["cli/check.ts", "--stack", "prod", "--format", "json"], { cwd: ROOT });
+    const { code, stdout } = await runCli(["check", "--stack", "prod", "--format", "json"]);
+    expect(code).toBe(0);
     const report = JSON.parse(stdout);
     const expected = REGIONS.flatMap(([region, key]) => [
       ["region", `aws:${region}`, true],

@@ -1,20 +1,17 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { resolvePackConfig } from "../policies/config";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { committedStacks } from "../stacks/config";
+import { runCli } from "./helpers/cli";
 import type { GraphBuilder } from "./helpers/graph-builder";
 import { addOpsPool, movePool, onOpsPool } from "./helpers/failure-breakers";
 import { awsEnvironment, gcpEnvironment } from "./helpers/policy-env";
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-"));
 let files = 0;
 
@@ -123,7 +120,7 @@ describe("npm run check", () => {
     [["--export", "CLEAN", "--policy-config", "/nonexistent/p.json"], "check: cannot use policy config /nonexistent/p.json: ENOENT"],
     [["--stack", "prod", "--export", "x.json"], "check: give exactly one of --stack or --export"],
     [["--export", "CLEAN", "--format", "html"], "check: --format must be one of text, markdown, json, sarif (got html)"],
-    [["--stack", "nope"], "check: no stack config stacks/Pulumi.nope.yaml for stack nope"],
+    [["--stack", "nope"], "check: unknown stack nope: the committed environments are dev, prod, staging"],
   ])("exits 2 on unusable input %j", async (argv, message) => {
     const files: Record<string, string> = {
       MALFORMED: write('{"version": 3, "deployment": {'),
@@ -148,10 +145,10 @@ describe("npm run check", () => {
   });
 
   it("exits 0 on the synth of every committed stack and renders the prod PR comment with its diagram", async () => {
-    const cli = (...args: string[]) => run(TSX, ["cli/check.ts", ...args], { cwd: ROOT });
+    const cli = (...args: string[]) => runCli(["check", ...args]);
     const others = committedStacks().filter((s) => s !== "prod");
-    // execFile rejects on a non-zero exit, so resolving means exit 0.
     const [prod, ...rest] = await Promise.all([cli("--stack", "prod", "--format", "markdown"), ...others.map((s) => cli("--stack", s, "--format", "json"))]);
+    expect([prod, ...rest].map((r) => r!.code)).toEqual([0, ...others.map(() => 0)]);
     expect(prod!.stdout).toMatch(/^### ✅ \*\*prod\*\*: no policy violations \(\d+ resources checked\)/);
     expect(prod!.stdout).toContain("```mermaid\nflowchart TB\n");
     expect(rest.map((r) => JSON.parse(r.stdout)).map((r) => [r.stack, r.violations.filter((v: { enforcementLevel: string }) => v.enforcementLevel === "mandatory")])).toEqual(others.map((s) => [s, []]));

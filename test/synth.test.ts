@@ -1,8 +1,6 @@
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as aws from "@pulumi/aws";
 import { toStackExport } from "../cli/engine/export";
@@ -11,11 +9,10 @@ import { MockEngine } from "../cli/engine/mock-engine";
 import { committedStacks } from "../stacks/config";
 import { ConfigError } from "../stacks/validate";
 import { environment, threeAwsRegions } from "./helpers/fixtures";
+import { runCli } from "./helpers/cli";
 import { mockEngine, ofType, providerOf, synthStack } from "./helpers/harness";
 
-const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
 
 describe("offline synth", () => {
   it.each(committedStacks())("synthesises %s with an explicit provider on every custom resource", async (stack) => {
@@ -70,7 +67,7 @@ describe("offline synth", () => {
     const prod = fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.prod.yaml"), "utf8");
     fs.writeFileSync(config, prod.replace("cidr: 10.1.0.0/16", "cidr: 10.0.128.0/17"));
     const out = path.join(dir, "out");
-    const failure = await run(TSX, ["cli/synth.ts", "--stack", "prod", "--config", config, "--out", out], { cwd: ROOT }).catch((e) => e);
+    const failure = await runCli(["synth", "--stack", "prod", "--config", config, "--out", out]);
     expect(failure.code).toBe(2);
     expect(failure.stderr).toContain("regions[1].cidr: overlaps regions[0].cidr (10.0.0.0/16)");
     expect(fs.existsSync(out)).toBe(false);
@@ -78,15 +75,16 @@ describe("offline synth", () => {
 
   it("the CLI writes the export and one manifest file per region", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "synth-"));
-    const { stdout } = await run(TSX, ["cli/synth.ts", "--stack", "prod", "--out", out], { cwd: ROOT });
+    const { code, stdout } = await runCli(["synth", "--stack", "prod", "--out", out]);
+    expect(code).toBe(0);
     expect(stdout).toMatch(/^synth prod: \d+ resources/);
     const exported = JSON.parse(fs.readFileSync(path.join(out, "prod.export.json"), "utf8"));
     expect(exported.version).toBe(3);
-    expect(fs.readdirSync(path.join(out, "prod", "manifests")).sort()).toEqual(["euw1.yaml", "use1.yaml", "usw2.yaml"]);
+    expect(fs.readdirSync(path.join(out, "prod", "manifests")).sort()).toEqual(["eu-west-1.yaml", "us-east-1.yaml", "us-west-2.yaml"]);
   });
 
   it("the CLI exits 2 on a missing flag", async () => {
-    const failure = await run(TSX, ["cli/synth.ts", "--stack", "prod"], { cwd: ROOT }).catch((e) => e);
+    const failure = await runCli(["synth", "--stack", "prod"]);
     expect(failure.code).toBe(2);
     expect(failure.stderr).toContain("--stack and --out are required");
   });

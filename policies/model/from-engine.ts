@@ -6,7 +6,12 @@
  * instead of escaping as an `UnknownValueError`, which would make the engine
  * skip the whole policy at preview and downgrade it to advisory.
  */
-import { type PolicyResource, UnknownValueError } from "@pulumi/policy";
+import type { PolicyResource } from "@pulumi/policy";
+// The same class `@pulumi/policy` exports (its index.js re-exports it from ./proxy, v1.21.0), taken
+// from the module that defines it: proxy.js requires nothing, while the package index loads
+// @pulumi/pulumi, which the offline `check --export` must never pay for.
+// Its .d.ts is stripped (the class is @internal there), so the type comes from the package index.
+const { UnknownValueError } = require("@pulumi/policy/proxy") as Pick<typeof import("@pulumi/policy"), "UnknownValueError">;
 import { finish, normalizeValue } from "./load";
 import { type GraphResource, UNKNOWN } from "./types";
 

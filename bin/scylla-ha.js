@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+/*
+ * Launcher of `scylla-ha` (and of `npm run check|synth|bench`). It runs the
+ * JavaScript that `npm ci` compiled (`prepare` → `npm run build` → dist/), which
+ * starts in a fraction of the time tsx needs to transpile the project on every
+ * start. When a TypeScript source is newer than that build (an edit, a
+ * checkout), or SCYLLA_HA_FROM_SOURCE=1, it runs the sources through tsx
+ * instead, so an answer never comes from stale code.
+ */
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+
+const ROOT = path.resolve(__dirname, "..");
+const SOURCE_DIRS = ["cli", "stacks", "components", "policies"];
+const STAMP = path.join(ROOT, "dist", ".built");
+
+/** Newest modification time of a TypeScript source or of the build settings; a few ms for the whole tree. */
+function newestSource() {
+  let newest = 0;
+  for (const file of ["tsconfig.json", "tsconfig.build.json"]) newest = Math.max(newest, fs.statSync(path.join(ROOT, file)).mtimeMs);
+  for (const dir of SOURCE_DIRS) {
+    for (const entry of fs.readdirSync(path.join(ROOT, dir), { recursive: true, withFileTypes: true })) {
+      if (entry.isFile() && entry.name.endsWith(".ts")) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+function buildIsCurrent() {
+  if (process.env.SCYLLA_HA_FROM_SOURCE === "1") return false;
+  let built;
+  try {
+    built = fs.statSync(STAMP).mtimeMs;
+  } catch {
+    return false;
+  }
+  return built >= newestSource();
+}
+
+const argv = process.argv.slice(2);
+if (buildIsCurrent()) {
+  require(path.join(ROOT, "dist", "cli", "main.js")).cli(argv);
+} else {
+  if (process.env.SCYLLA_HA_FROM_SOURCE !== "1") {
+    process.stderr.write("scylla-ha: sources changed since the last build, running them through tsx (slower); `npm run build` compiles them again\n");
+  }
+  // What `node --import tsx` loads: both the require and the ESM hooks (the CLI loads each
+  // command with import(), which goes through the ESM loader).
+  import("tsx").then(() => require(path.join(ROOT, "cli", "main.ts")).cli(argv));
+}
