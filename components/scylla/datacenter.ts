@@ -16,6 +16,8 @@ import {
   agentConfigYaml,
   internalLoadBalancerAnnotations,
   keyspacesJson,
+  LOST_DATACENTERS_KEY,
+  lostDatacentersJson,
   managerTasks,
   scyllaClusterSpec,
   scyllaYaml,
@@ -86,7 +88,11 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
     );
     this.keyspaces = new k8s.core.v1.ConfigMap(
       `${name}-keyspaces`,
-      { metadata: { name: KEYSPACES_CONFIGMAP, namespace }, data: { "keyspaces.json": keyspacesJson(plan) } },
+      {
+        metadata: { name: KEYSPACES_CONFIGMAP, namespace },
+        // The lost DCs too: the policies judge a degraded environment as such (every surviving region writes it).
+        data: { "keyspaces.json": keyspacesJson(plan), [LOST_DATACENTERS_KEY]: lostDatacentersJson(plan) },
+      },
       after(this.namespace),
     );
 
