@@ -27,6 +27,9 @@ synth of a committed environment (stacks/Pulumi.<env>.yaml), or over any Pulumi 
                             exists, otherwise production levels)
   --crds <dir>              also validate every Kubernetes object against the CRDs in <dir> and
                             the Kubernetes schemas; prints what it validated on stderr
+  --config <file>           with --stack: a stack config file instead of stacks/Pulumi.<env>.yaml
+  --previous <file>         with --stack: the stack export the update starts from (rollout
+                            guards run against it, as in synth)
   --help, --version
 
 exit: 0 no mandatory violation · 1 at least one · 2 unusable input or bad arguments
