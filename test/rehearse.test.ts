@@ -7,6 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { runCheck } from "../cli/check";
 import { runRehearse } from "../cli/rehearse";
 import { runSynth } from "../cli/synth";
 
@@ -56,7 +57,6 @@ describe("rehearse", () => {
 
 describe("check --config --previous", () => {
   it("exits 0 on prod with us-east-1 lost, reporting the degradation as advisory", async () => {
-    const { runCheck } = await import("../cli/check");
     const doc = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "stacks", "Pulumi.prod.yaml"), "utf8")) as { config: Record<string, unknown> };
     const regions = doc.config["scylla-ha-stack:regions"] as Array<Record<string, unknown>>;
     const out = path.join(dir, "before-loss");
