@@ -17,8 +17,9 @@ import { StackExportError, fromRecorded, fromStackExport, projectFromUrn } from 
 import { ALL_POLICIES } from "../policies/rules/all";
 import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
-import { PROJECT_ROOT, committedStacks } from "../stacks/paths";
-import { UsageError, committedStack, formatTargets, parseFlags } from "./args";
+import { PROJECT_ROOT } from "../stacks/paths";
+import { UsageError, formatTargets, parseFlags } from "./args";
+import { type SynthInputs, synthInputs } from "./synth-inputs";
 import { type CommandResult, refused, usageFailure } from "./command";
 import { CHECK_FORMATS } from "./commands";
 import type { SchemaCoverage } from "./validate/schema-rule";
@@ -54,18 +55,22 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
     report: { type: "string", multiple: true },
     "policy-config": { type: "string" },
     crds: { type: "string" },
+    config: { type: "string" },
+    previous: { type: "string" },
   });
   if (!flags.stack === !flags.export) throw new UsageError("give exactly one of --stack or --export");
+  if (flags.export && (flags.config || flags.previous)) throw new UsageError("--config and --previous go with --stack (an export is already synthesized)");
   const format = (flags.format ?? "text") as Format;
   if (!CHECK_FORMATS.includes(format)) throw new UsageError(`--format must be one of ${CHECK_FORMATS.join(", ")} (got ${flags.format})`);
   const reports = formatTargets("--report", flags.report, CHECK_FORMATS);
   for (const { file } of reports) refuseDirectory("--report", file);
-  if (flags.stack) committedStack(flags.stack, committedStacks());
+  // The same guards as synth: a committed stack unless --config names a file, --previous a stack export.
+  const inputs = flags.stack ? synthInputs({ stack: flags.stack, config: flags.config, previous: flags.previous }) : undefined;
 
   // Everything a flag names is read before the synth, so a bad file fails fast.
   const schema = flags.crds ? await schemaRule(flags.crds) : undefined;
   const given = flags["policy-config"] ? readOverride(flags["policy-config"]) : undefined;
-  const { graph, artifact } = flags.stack ? await fromSynth(flags.stack) : fromExportFile(flags.export!);
+  const { graph, artifact } = inputs ? await fromSynth(inputs) : fromExportFile(flags.export!);
   try {
     assertJudgeable(graph);
   } catch (err) {
@@ -122,13 +127,13 @@ function writeReport(file: string, text: string): void {
   }
 }
 
-async function fromSynth(stack: string): Promise<{ graph: ResourceGraph; artifact: string }> {
+async function fromSynth(inputs: SynthInputs): Promise<{ graph: ResourceGraph; artifact: string }> {
   // Loaded here, not at the top: they pull in the four Pulumi SDKs, which --export never needs.
   const { synthesize } = await import("./engine/synthesize.js");
   const { ConfigError } = await import("../stacks/validate.js");
   try {
-    const result = await synthesize({ stack, captureStacks: false });
-    return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact: path.join("stacks", `Pulumi.${stack}.yaml`) };
+    const result = await synthesize({ ...inputs, captureStacks: false });
+    return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact: inputs.configFile ?? path.join("stacks", `Pulumi.${inputs.stack}.yaml`) };
   } catch (err) {
     if (err instanceof ConfigError) throw new UnusableInput(err.message);
     throw err;

@@ -28,6 +28,9 @@ synth of a committed environment (stacks/Pulumi.<env>.yaml), or over any Pulumi 
                             default policies/<env>.json if it exists and the stack is this project's
   --crds <dir>              also validate every Kubernetes object against the CRDs in <dir> and
                             the Kubernetes schemas; prints what it validated on stderr
+  --config <file>           with --stack: a stack config file instead of stacks/Pulumi.<env>.yaml
+  --previous <file>         with --stack: the stack export the update starts from (rollout
+                            guards run against it, as in synth)
   --help, --version
 
 exit: 0 no mandatory violation · 1 at least one · 2 unusable input (nothing to judge included)
@@ -56,6 +59,27 @@ credentials) and writes:
 exit: 0 written · 2 bad config or arguments (nothing written)
 `,
     run: async (argv) => (await import("./synth.js")).runSynth(argv),
+  },
+  {
+    name: "rehearse",
+    summary: "print, in order, what an update would run against ScyllaDB, run against the simulator",
+    help: `usage: scylla-ha rehearse --stack <env> [--config <file>] [--previous <export.json>]
+       npm run rehearse -- --stack <env> [--config <file>] [--previous <export.json>]
+
+Synthesizes the update offline (the same guards as synth), then prints which datacenter starts
+when and through which seeds, what the replication Job waits for, and runs the Job's rendered
+script (and the Manager repair after a rebuild) with bash against the ScyllaDB simulator in
+test/helpers/sim, in a cluster built from the state --previous records: each CQL statement,
+which nodes rebuild from where, what ScyllaDB refused. Nothing touches a cluster.
+
+  --stack <env>            the stack name; a committed environment unless --config is given
+  --config <file>          a stack config file to use instead of stacks/Pulumi.<env>.yaml
+  --previous <file>        the stack export the update starts from (default: its first update)
+  --help, --version
+
+exit: 0 the procedure ran to the end · 1 it stopped (ScyllaDB refused a step) · 2 bad config or arguments
+`,
+    run: async (argv) => (await import("./rehearse.js")).runRehearse(argv),
   },
   {
     name: "bench",

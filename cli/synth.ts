@@ -8,8 +8,10 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentPlan } from "../components/plan";
-import { committedStacks } from "../stacks/paths";
-import { UsageError, committedStack, parseFlags, stackName } from "./args";
+import { UsageError, parseFlags } from "./args";
+import { synthInputs } from "./synth-inputs";
+
+export { readPreviousOutputs, synthInputs } from "./synth-inputs";
 import { type CommandResult, usageFailure } from "./command";
 import { toStackExport } from "./engine/export";
 import { type ManifestObject, manifestsByRegion, toYamlDocuments } from "./engine/manifests";
@@ -27,10 +29,8 @@ export async function runSynth(argv: readonly string[]): Promise<CommandResult> 
 async function synth(argv: readonly string[]): Promise<CommandResult> {
   const flags = parseFlags(argv, { stack: { type: "string" }, config: { type: "string" }, previous: { type: "string" }, out: { type: "string" } });
   if (!flags.stack || !flags.out) throw new UsageError("--stack and --out are required");
-  const stack = flags.config ? stackName(flags.stack) : committedStack(flags.stack, committedStacks());
-  if (flags.config && !isFile(flags.config)) throw new UsageError(`--config ${flags.config}: no such file`);
   if (fs.existsSync(flags.out) && !fs.statSync(flags.out).isDirectory()) throw new UsageError(`--out ${flags.out} is a file; give a directory (created if missing)`);
-  const previousOutputs = flags.previous ? readPreviousOutputs(flags.previous) : undefined;
+  const { stack, configFile, previousOutputs } = synthInputs({ stack: flags.stack, config: flags.config, previous: flags.previous });
 
   // Loaded only now: the synth pulls in the Pulumi SDKs, which --help and bad arguments never need.
   const { synthesize } = await import("./engine/synthesize.js");
@@ -39,7 +39,7 @@ async function synth(argv: readonly string[]): Promise<CommandResult> {
   try {
     result = await synthesize({
       stack,
-      ...(flags.config ? { configFile: flags.config } : {}),
+      ...(configFile ? { configFile } : {}),
       ...(previousOutputs ? { previousOutputs } : {}),
       captureStacks: false,
     });
@@ -50,34 +50,6 @@ async function synth(argv: readonly string[]): Promise<CommandResult> {
   const files = writeSynth(flags.out, result.stack, result);
   const counts = files.manifests.map((m) => `${m.region}: ${m.objects}`).join(", ");
   return { code: 0, stdout: `synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`, stderr: "" };
-}
-
-function isFile(file: string): boolean {
-  return fs.existsSync(file) && fs.statSync(file).isFile();
-}
-
-/**
- * A previous deployment's outputs, from a stack export (the root Stack
- * resource's outputs — `pulumi stack export` or an earlier synth) so a
- * rollout step can be checked offline against the state it starts from.
- */
-export function readPreviousOutputs(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, "utf8");
-  } catch (err) {
-    throw new UsageError(`--previous ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
-  let doc: { deployment?: { resources?: Array<{ type?: unknown; outputs?: Record<string, unknown> }> } } | null;
-  try {
-    doc = JSON.parse(text) as typeof doc;
-  } catch (err) {
-    throw new UsageError(`--previous ${file} is not JSON (${(err as Error).message}); expected a stack export (pulumi stack export or an earlier synth)`);
-  }
-  const resources = doc?.deployment?.resources;
-  const root = Array.isArray(resources) ? resources.find((r) => r?.type === "pulumi:pulumi:Stack") : undefined;
-  if (!root) throw new UsageError(`--previous ${file} is not a stack export: it has no pulumi:pulumi:Stack resource`);
-  return root.outputs ?? {};
 }
 
 /** Manifest file stem per region key: the cloud region (`us-east-1`), as the README names the files. */

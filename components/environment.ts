@@ -12,7 +12,7 @@ import { GcpRegion } from "./gcp/gcp-region";
 import type { ClusterHandle } from "./cluster";
 import { regionOptions } from "./lost-region";
 import type { EnvironmentPlan, RegionPlan } from "./plan";
-import { type ScyllaRegion, buildScyllaLayer } from "./scylla";
+import { type ScyllaLayer, type ScyllaRegion, buildScyllaLayer } from "./scylla";
 import type { CqlPasswords } from "./scylla/cql-auth";
 
 export interface EnvironmentArgs {
@@ -41,6 +41,8 @@ export class Environment extends pulumi.ComponentResource {
   readonly regions: Readonly<Record<string, CloudRegion>>;
   /** Each region's Kubernetes layer, by region key, for regions whose cloud part has a cluster. */
   readonly scylla: Readonly<Record<string, ScyllaRegion>>;
+  /** The update's replication and repair Jobs, when it has a procedure. */
+  readonly jobs: Omit<ScyllaLayer, "regions">;
   /** Stack outputs per region key. */
   readonly regionOutputs: Record<string, Record<string, pulumi.Input<unknown>>>;
 
@@ -72,7 +74,7 @@ export class Environment extends pulumi.ComponentResource {
       const backupIdentity = backupIdentities.get(key);
       if (r.cluster) clusters.set(key, backupIdentity ? { ...r.cluster, backupIdentity } : r.cluster);
     }
-    this.scylla = buildScyllaLayer(
+    const { regions: scylla, ...jobs } = buildScyllaLayer(
       {
         plan,
         clusters,
@@ -82,6 +84,8 @@ export class Environment extends pulumi.ComponentResource {
       },
       this,
     );
+    this.scylla = scylla;
+    this.jobs = jobs;
     this.regionOutputs = Object.fromEntries(Object.entries(regions).map(([key, r]) => [key, r.outputs]));
     this.registerOutputs({ regions: this.regionOutputs });
   }

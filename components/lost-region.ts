@@ -17,11 +17,17 @@ const UNREACHABLE_PROVIDER_INPUTS: Readonly<Record<string, Record<string, unknow
   "pulumi:providers:kubernetes": { skipUpdateUnreachable: true, deleteUnreachable: true },
 };
 
-export const freezeLostRegion: pulumi.ResourceTransformation = ({ type, props, opts }) => ({
-  props: { ...props, ...(UNREACHABLE_PROVIDER_INPUTS[type] ?? {}) },
+/**
+ * Providers are not frozen: the engine applies `ignoreChanges` to a provider's
+ * inputs before it configures it (pulumi/pulumi pkg/resource/deploy/step_generator.go),
+ * so a frozen provider would keep its old inputs and never take the settings
+ * above — every call would still go to the dead region.
+ */
+export const freezeLostRegion: pulumi.ResourceTransformation = ({ type, props, opts }) => {
+  if (type.startsWith("pulumi:providers:")) return { props: { ...props, ...(UNREACHABLE_PROVIDER_INPUTS[type] ?? {}) }, opts };
   // Removing the region from config later forgets its resources instead of deleting them.
-  opts: pulumi.mergeOptions(opts, { ignoreChanges: ["*"], retainOnDelete: true }),
-});
+  return { props, opts: pulumi.mergeOptions(opts, { ignoreChanges: ["*"], retainOnDelete: true }) };
+};
 
 /** Component options for anything belonging to `regions`: frozen when any of them is lost. */
 export function regionOptions(parent: pulumi.Resource, ...regions: readonly RegionPlan[]): pulumi.ComponentResourceOptions {

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Environment } from "../components/environment";
-import { type EnvironmentPlan, managerClusterName, planEnvironment, regionLossSteps, stepCommand } from "../components/plan";
+import { type EnvironmentPlan, planEnvironment, regionLossCommands } from "../components/plan";
 import {
   AGENT_AUTH_TOKEN_KEY,
   ALERT_WEBHOOK_URL_KEY,
@@ -27,10 +27,11 @@ export interface ProgramResult {
 export async function program(): Promise<ProgramResult> {
   const stack = pulumi.getStack();
   const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${stack}`);
-  const issues = rolloutIssues(await previousRollout(), config);
+  const previous = await previousRollout();
+  const issues = rolloutIssues(previous, config);
   if (issues.length > 0) throw new ConfigError(issues, `rollout of stack ${stack}`);
 
-  const plan = planEnvironment(config);
+  const plan = planEnvironment(config, previous);
   // Secrets stay out of the (plain, printable) config and plan.
   const secrets = new pulumi.Config();
   const read = {
@@ -66,11 +67,12 @@ export async function program(): Promise<ProgramResult> {
       // The check reads the levels to apply from this output, in a synth and a real export alike (policies/config.ts).
       tier: plan.tier,
       regions: environment.regionOutputs,
-      rollout: rolloutStateOf(plan),
+      // Recorded only once every resource the phases depend on completed: a failed update keeps the old state.
+      rollout: rolloutOutput(plan, environment),
       clientDatacenters: plan.clientDatacenters,
       // For each lost region, the clean-up a person runs from a surviving DC (docs/runbooks/region-loss.md).
       regionLoss: Object.fromEntries(
-        plan.regions.filter((r) => r.lost).map((r) => [r.key, regionLossSteps(plan, r).map((s) => stepCommand(s, managerClusterName(plan)))]),
+        plan.regions.filter((r) => r.lost).map((r) => [r.key, regionLossCommands(plan, r)]),
       ),
     },
   };
@@ -112,6 +114,24 @@ export function missingSecrets(plan: EnvironmentPlan, secrets: DeploymentSecrets
     ALERT_WEBHOOK_MISSING,
   );
   return issues;
+}
+
+/**
+ * The rollout state as an Output of the resources each phase stands for:
+ * every live ScyllaCluster (ready only once Available) and this update's
+ * Jobs (ready once complete). When any of them fails, the Output never
+ * resolves and the stack keeps the state of the last update that completed.
+ */
+function rolloutOutput(plan: EnvironmentPlan, environment: Environment): pulumi.Output<RolloutState> {
+  const done: pulumi.Output<unknown>[] = [];
+  for (const region of plan.regions) {
+    const scylla = environment.scylla[region.key];
+    if (region.lost || !scylla) continue;
+    if (scylla.datacenter.scyllaCluster) done.push(scylla.datacenter.scyllaCluster.id);
+  }
+  if (environment.jobs.replication) done.push(environment.jobs.replication.job.id);
+  if (environment.jobs.repair) done.push(environment.jobs.repair.job.id);
+  return pulumi.all(done).apply(() => rolloutStateOf(plan));
 }
 
 /**

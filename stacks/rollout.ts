@@ -13,15 +13,20 @@ export interface RegionRollout {
   readonly datacenter: string;
 }
 
-/** What the stack exports as `rollout` and reads back on the next update. */
+/** What the stack exports as `rollout` and reads back on the next update (the plan's `DeployedState`). */
 export interface RolloutState {
   readonly regions: Readonly<Record<string, RegionRollout>>;
+  /** The DC that founded the cluster without seeds, while it still runs; null when none does (absent: an older state). */
+  readonly founder?: string | null;
 }
 
 export const RUNBOOK = "docs/runbooks/dr-rollout.md";
 
 export function rolloutStateOf(plan: EnvironmentPlan): RolloutState {
-  return { regions: Object.fromEntries(plan.regions.map((r) => [r.key, { phase: r.phase, datacenter: r.datacenter }])) };
+  return {
+    regions: Object.fromEntries(plan.regions.map((r) => [r.key, { phase: r.phase, datacenter: r.datacenter }])),
+    founder: plan.founder ?? null,
+  };
 }
 
 /** Reads a previous `rollout` output defensively: an older or hand-edited state must not crash the guard. */
@@ -33,7 +38,8 @@ export function parseRolloutState(value: unknown): RolloutState | undefined {
     const { phase, datacenter } = (entry ?? {}) as { phase?: unknown; datacenter?: unknown };
     if (typeof phase === "string" && typeof datacenter === "string") out[key] = { phase: phase as Phase, datacenter };
   }
-  return { regions: out };
+  const founder = (value as { founder?: unknown }).founder;
+  return { regions: out, ...(typeof founder === "string" || founder === null ? { founder } : {}) };
 }
 
 const step = (phase: Phase) => ROLLOUT_PHASES.indexOf(phase as (typeof ROLLOUT_PHASES)[number]);
@@ -117,6 +123,17 @@ export function rolloutIssues(previous: RolloutState | undefined, config: Enviro
     }
   }
 
+  // One replication procedure per update, for one DC: two DCs streaming at once would both
+  // rebuild from the same source, and tablet RF steps of two DCs cannot overlap.
+  const replicated = (p: Phase | undefined) => p === "replicated" || p === "serving";
+  const hadData = Object.values(previous.regions).some((r) => replicated(r.phase));
+  const moving = config.regions.filter((r) => replicated(previous.regions[r.key]?.phase) !== replicated(r.phase) && r.phase !== "lost" && previous.regions[r.key]?.phase !== "lost");
+  if (hadData && moving.length > 1) {
+    issues.push({
+      path: "regions",
+      message: `moves ${moving.map((r) => r.key).join(", ")} into or out of replication in one update; ScyllaDB changes one datacenter's replication at a time: move one, run pulumi up, then the next (${RUNBOOK})`,
+    });
+  }
   if (added.length > 0 && removed.length > 0) {
     issues.push({
       path: "regions",

@@ -111,6 +111,7 @@ describe("the Manager agent on EKS (IRSA)", () => {
     const cluster = scyllaCluster(prod, `prod-${key}`);
     expect((cluster.inputs.metadata as Record<string, unknown>).annotations).toEqual({
       "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/prod-${key}-scylla-agent`,
+      "pulumi.com/waitFor": '["condition=Available","condition=Progressing=False","condition=Degraded=False"]',
     });
     expect(cluster.dependencies).toContain(named(prod.resources, "aws:iam/rolePolicy:RolePolicy", `prod-${key}-agent-backups`).urn);
   });
@@ -185,6 +186,7 @@ describe("the Manager agent on GKE (Workload Identity)", () => {
     const cluster = scyllaCluster(staging, "staging-usc1");
     expect((cluster.inputs.metadata as Record<string, unknown>).annotations).toEqual({
       "iam.gke.io/gcp-service-account": "agent-staging-usc1@scylla-ha-staging.iam.gserviceaccount.com",
+      "pulumi.com/waitFor": '["condition=Available","condition=Progressing=False","condition=Degraded=False"]',
     });
     expect(cluster.dependencies).toEqual(
       expect.arrayContaining([

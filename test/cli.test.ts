@@ -16,14 +16,14 @@ const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "ut
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), "cli-"));
 
 describe("scylla-ha help and version", () => {
-  it("registers check, synth and bench, and package.json runs each through the one bin", () => {
+  it("registers check, synth, rehearse and bench, and package.json runs each through the one bin", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-    expect(COMMANDS.map((c) => c.name)).toEqual(["check", "synth", "bench"]);
+    expect(COMMANDS.map((c) => c.name)).toEqual(["check", "synth", "rehearse", "bench"]);
     expect(pkg.bin).toEqual({ "scylla-ha": "bin/scylla-ha.js" });
-    for (const name of ["check", "synth", "bench"]) expect(pkg.scripts[name]).toBe(`node bin/scylla-ha.js ${name}`);
+    for (const name of ["check", "synth", "rehearse", "bench"]) expect(pkg.scripts[name]).toBe(`node bin/scylla-ha.js ${name}`);
   });
 
-  it.each(["check", "synth", "bench"])("%s --help exits 0 printing its usage and nothing else", async (name) => {
+  it.each(["check", "synth", "rehearse", "bench"])("%s --help exits 0 printing its usage and nothing else", async (name) => {
     const started = Date.now();
     const out = await main([name, "--help"]);
     expect([out.code, out.stderr]).toEqual([0, ""]);
@@ -45,9 +45,10 @@ describe("scylla-ha help and version", () => {
   it("lists the commands for --help, and exits 2 with the list for no command or an unknown one", async () => {
     const help = await main(["--help"]);
     expect(help.code).toBe(0);
-    for (const c of COMMANDS) expect(help.stdout).toContain(`  ${c.name}  ${c.summary}`);
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
+    for (const c of COMMANDS) expect(help.stdout).toContain(`  ${c.name.padEnd(width)}  ${c.summary}`);
     expect((await main([])).code).toBe(2);
-    expect(await main(["deploy"])).toEqual({ code: 2, stdout: "", stderr: 'scylla-ha: unknown command "deploy"; commands: check, synth, bench\n' });
+    expect(await main(["deploy"])).toEqual({ code: 2, stdout: "", stderr: 'scylla-ha: unknown command "deploy"; commands: check, synth, rehearse, bench\n' });
   });
 });
 

@@ -157,7 +157,9 @@ describe("planEnvironment", () => {
     expect(p.regions[2]!.hasDatacenter).toBe(false);
     expect(p.regions[2]!.seedDatacenters).toEqual([]);
     expect(p.regions[1]!.seedDatacenters).toEqual(["us-east-1"]);
-    expect(p.keyspaces).toEqual([{ name: "app", tablets: false, replication: { "us-east-1": 3, "us-west-2": 3 } }]);
+    expect(p.keyspaces).toEqual([
+      { name: "app", tablets: false, replication: { "us-east-1": 3, "us-west-2": 3 }, declared: { "us-east-1": 3, "us-west-2": 3, "eu-west-1": 3 } },
+    ]);
   });
 
   it("uses the datacenter override and per-region replication overrides", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { managerClusterName, planEnvironment, regionLossSteps, replicationSteps, stepCommand } from "../components/plan";
+import { planEnvironment, regionLossCommands } from "../components/plan";
 import { type RolloutState, parseRolloutState, rolloutIssues } from "../stacks/rollout";
 import { ConfigError, formatIssue, parseEnvironmentConfig } from "../stacks/validate";
 import { awsRegion, environment, threeAwsRegions } from "./helpers/fixtures";
@@ -140,85 +140,21 @@ describe("region loss in the plan", () => {
     expect(plan.keyspaces[0]!.replication).toEqual({ "us-west-2": 3, "eu-west-1": 3 });
   });
 
-  it("produces the clean-up steps for the dead nodes", () => {
-    const plan = lost();
-    const commands = regionLossSteps(plan, plan.regions[0]!).map((s) => stepCommand(s, managerClusterName(plan)));
-    expect(commands).toEqual([
-      `cqlsh -e "ALTER KEYSPACE \\"app\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
-      `cqlsh -e "ALTER KEYSPACE \\"system_distributed\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
-      `cqlsh -e "ALTER KEYSPACE \\"system_traces\\" WITH replication = {'class': 'NetworkTopologyStrategy', 'eu-west-1': 3, 'us-west-2': 3};"`,
-      "nodetool status | awk '/^Datacenter: us-east-1$/{f=1;next} /^Datacenter:/{f=0} f && /^DN/{print $(NF-1)}' | xargs -r -n1 nodetool removenode",
-      "sctool repair -c scylla/scylla --keyspace app",
-    ]);
-    expect(regionLossSteps(plan, plan.regions[1]!)).toEqual([]);
-  });
-});
-
-describe("replication steps", () => {
-  const withNewRegion = (phase: string) =>
-    planEnvironment(
-      config([...threeAwsRegions(), { ...apse1, phase }], {
+  it("produces the clean-up commands for the dead nodes: tablets step out one by one", () => {
+    const plan = planEnvironment(
+      config([{ ...threeAwsRegions()[0], phase: "lost" }, ...threeAwsRegions().slice(1)], {
         scylla: { keyspaces: [{ name: "app" }, { name: "events", tablets: true }] },
       }),
     );
-
-  it("has no data work before the replicated phase", () => {
-    const plan = withNewRegion("datacenter");
-    expect(replicationSteps(plan, plan.regions[3]!)).toEqual([]);
-    expect(plan.keyspaces.map((k) => Object.keys(k.replication))).toEqual([
-      ["us-east-1", "us-west-2", "eu-west-1"],
-      ["us-east-1", "us-west-2", "eu-west-1"],
+    const map = (extra: string) => `{'class': 'NetworkTopologyStrategy', 'eu-west-1': 3${extra}, 'us-west-2': 3}`;
+    expect(regionLossCommands(plan, plan.regions[0]!)).toEqual([
+      `cqlsh -e "ALTER KEYSPACE \\"app\\" WITH replication = ${map("")};"`,
+      ...[2, 1, 0].map((rf) => `cqlsh -e "ALTER KEYSPACE \\"events\\" WITH replication = ${map(`, 'us-east-1': ${rf}`)};"`),
+      `cqlsh -e "ALTER KEYSPACE \\"system_distributed\\" WITH replication = ${map("")};"`,
+      `cqlsh -e "ALTER KEYSPACE \\"system_traces\\" WITH replication = ${map("")};"`,
+      "nodetool status | awk '/^Datacenter: us-east-1$/{f=1;next} /^Datacenter:/{f=0} f && /^DN/{print $(NF-1)}' | xargs -r -n1 nodetool removenode",
+      "sctool repair -c scylla/scylla",
     ]);
-  });
-
-  it("alters vnode keyspaces once, raises tablet RF one step per ALTER, rebuilds from the first DC, then repairs", () => {
-    const plan = withNewRegion("replicated");
-    const all = "'ap-southeast-1': 3, 'eu-west-1': 3, 'us-east-1': 3, 'us-west-2': 3";
-    const tabletMap = (rf: number) => `'ap-southeast-1': ${rf}, 'eu-west-1': 3, 'us-east-1': 3, 'us-west-2': 3`;
-    expect(replicationSteps(plan, plan.regions[3]!)).toEqual([
-      { kind: "cql", keyspace: "app", statement: `CREATE KEYSPACE IF NOT EXISTS "app" WITH replication = {'class': 'NetworkTopologyStrategy', ${all}} AND tablets = {'enabled': false};` },
-      { kind: "cql", keyspace: "app", statement: `ALTER KEYSPACE "app" WITH replication = {'class': 'NetworkTopologyStrategy', ${all}};` },
-      { kind: "cql", keyspace: "events", statement: `CREATE KEYSPACE IF NOT EXISTS "events" WITH replication = {'class': 'NetworkTopologyStrategy', ${all}} AND tablets = {'enabled': true};` },
-      ...[1, 2, 3].map((rf) => ({
-        kind: "cql",
-        keyspace: "events",
-        statement: `ALTER KEYSPACE "events" WITH replication = {'class': 'NetworkTopologyStrategy', ${tabletMap(rf)}};`,
-      })),
-      { kind: "cql", keyspace: "system_distributed", statement: `ALTER KEYSPACE "system_distributed" WITH replication = {'class': 'NetworkTopologyStrategy', ${all}};` },
-      { kind: "cql", keyspace: "system_traces", statement: `ALTER KEYSPACE "system_traces" WITH replication = {'class': 'NetworkTopologyStrategy', ${all}};` },
-      { kind: "rebuild", datacenter: "ap-southeast-1", sourceDatacenter: "us-east-1" },
-      { kind: "repair", keyspace: "app" },
-      { kind: "repair", keyspace: "system_distributed" },
-      { kind: "repair", keyspace: "system_traces" },
-    ]);
-  });
-
-  it("the first datacenter of a new cluster creates keyspaces and streams nothing", () => {
-    const plan = planEnvironment(config([awsRegion("use1", "us-east-1", 0)]));
-    expect(replicationSteps(plan, plan.regions[0]!).map((s) => s.kind)).toEqual(["cql", "cql", "cql", "cql"]);
-  });
-});
-
-describe("rollout through the program", () => {
-  const prodRegions = threeAwsRegions();
-  const step = async (phase: string, previous?: Record<string, unknown>) =>
-    synthStack("prod", environment([...prodRegions, { ...apse1, phase }]), previous);
-
-  it("four config edits take a new region from nothing to serving, each from the state the last one left", async () => {
-    const base = await synthStack("prod", environment(prodRegions));
-    let outputs = base.outputs;
-    for (const phase of ["infrastructure", "datacenter", "replicated", "serving"]) {
-      const result = await step(phase, outputs);
-      expect(result.plan.regions[3]!.phase).toBe(phase);
-      outputs = result.outputs;
-    }
-    expect(outputs.clientDatacenters).toEqual(["us-east-1", "us-west-2", "eu-west-1", "ap-southeast-1"]);
-  });
-
-  it("refuses a skipped phase before any resource is registered", async () => {
-    const base = await synthStack("prod", environment([...prodRegions, { ...apse1, phase: "infrastructure" }]));
-    const error = await step("serving", base.outputs).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).message).toContain('regions[3].phase: cannot move apse1 from "infrastructure" to "serving" in one update');
+    expect(regionLossCommands(plan, plan.regions[1]!)).toEqual([]);
   });
 });

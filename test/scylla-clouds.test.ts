@@ -64,7 +64,7 @@ describe("a single AWS region (dev)", () => {
     const system = inCluster("kubernetes:storage.k8s.io/v1:StorageClass", "dev-use1").find((c) => (c.inputs.metadata as Obj).name === "scylla-ha-system")!;
     expect(system.inputs).toMatchObject({ provisioner: "ebs.csi.aws.com", parameters: { type: "gp3", encrypted: "true" } });
     expect(only("kubernetes:scylla.scylladb.com/v1alpha1:ScyllaOperatorConfigPatch", "dev-use1").inputs.spec).toEqual({
-      scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1",
+      scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1.14",
     });
   });
 

@@ -294,7 +294,7 @@ describe("platform operators", () => {
 
   it("patches the operator's own config with the EKS utils image", () => {
     const patch = named(resources, "kubernetes:scylla.scylladb.com/v1alpha1:ScyllaOperatorConfigPatch", "prod-euw1-operator-config");
-    expect(patch.inputs).toMatchObject({ kind: "ScyllaOperatorConfig", metadata: { name: "cluster" }, spec: { scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1" } });
+    expect(patch.inputs).toMatchObject({ kind: "ScyllaOperatorConfig", metadata: { name: "cluster" }, spec: { scyllaUtilsImage: "docker.io/scylladb/scylla:2025.1.14" } });
   });
 
   it("orders operators before custom resources", () => {
@@ -321,10 +321,11 @@ describe("platform operators", () => {
 
   it("puts every Kubernetes object on its own region's provider", () => {
     const objects = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
-    // 32 per region, 5 of issue 13's (4 NetworkPolicies and the CSI driver's critical-pods quota), the replication
-    // Job's 6 and CQL auth's Secret, Alertmanager's 4 and Grafana's query Service; Manager's 8 objects, its 2
-    // NetworkPolicies, the roles Job's 3 and Manager's credentials 2 in its region.
-    expect(objects.length).toBe(3 * (32 + 5 + 6 + 1 + 5) + 8 + 2 + 3 + 2);
+    // 32 per region, 5 of issue 13's (4 NetworkPolicies and the CSI driver's critical-pods quota), CQL auth's
+    // Secret, Alertmanager's 4 and Grafana's query Service; Manager's 8 objects, its 2 NetworkPolicies, the roles
+    // Job's 3 and Manager's credentials 2 in its region; the new cluster's one replication Job (script, account,
+    // role, binding, Job) in the founding region.
+    expect(objects.length).toBe(3 * (32 + 5 + 1 + 5) + 8 + 2 + 3 + 2 + 5);
     for (const o of objects) expect(providerOf(resources, o).name).toBe(`prod-${regionOf(o)}-k8s`);
   });
 });

@@ -9,8 +9,10 @@ import { formatCidr, mustParseCidr, subnet } from "./cidr";
 import { planDeployer } from "./deployer";
 import { SCYLLA_NAMESPACE, SYSTEM_POOL_NAME, rackPoolName, rackResourceName, regionName } from "./naming";
 import { DEFAULT_SYSTEM_INSTANCE_TYPE, instanceType, scyllaSizing } from "./sizing";
+import { planBootstrap, planProcedure } from "./procedure";
 import type {
   BackupsPlan,
+  DeployedState,
   EnvironmentPlan,
   KeyspacePlan,
   NetworkPlan,
@@ -42,14 +44,22 @@ export function managerRegionOf(config: EnvironmentConfig): string {
   return survivor.key;
 }
 
-export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
+/**
+ * `previous` is what the last update deployed (its `rollout` output); it
+ * decides which DC may start seedless and what replication work runs.
+ * @default previous - none: the stack's first update.
+ */
+export function planEnvironment(config: EnvironmentConfig, previous?: DeployedState): EnvironmentPlan {
   const env = config.environment.name;
   const managerRegion = managerRegionOf(config);
   const liveDatacenters = config.regions.filter(isLive).map(datacenterOf);
+  const bootstrap = planBootstrap(
+    config.regions.map((r) => ({ key: r.key, datacenter: datacenterOf(r), phase: r.phase })),
+    previous,
+  );
 
   const regions = config.regions.map((r, index): RegionPlan => {
     const datacenter = datacenterOf(r);
-    const live = isLive(r);
     const name = regionName(env, r.key);
     return {
       key: r.key,
@@ -76,15 +86,15 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
       },
       scylla: planScyllaNodes(r),
       racks: r.zones.map((zone) => planRack(env, r, zone)),
-      // The first live DC bootstraps the cluster; every other one joins through all the others.
-      seedDatacenters: live && liveDatacenters[0] !== datacenter ? liveDatacenters.filter((dc) => dc !== datacenter) : [],
+      seedDatacenters: bootstrap.seeds[r.key] ?? [],
+      ...(bootstrap.after[r.key] !== undefined ? { bootstrapAfter: bootstrap.after[r.key]! } : {}),
       hostsManager: r.key === managerRegion,
       backup: planRegionBackup(config, index),
       ...(r.restore ? { restore: planRestore(r) } : {}),
     };
   });
 
-  return {
+  const result: EnvironmentPlan = {
     environment: env,
     tier: config.environment.tier,
     protectState: config.environment.tier === "production",
@@ -97,11 +107,13 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
     },
     keyspaces: config.scylla.keyspaces.map((ks): KeyspacePlan => {
       const replication: Record<string, number> = {};
+      const declared: Record<string, number> = {};
       for (const r of config.regions) {
         const rf = ks.replication[r.key] ?? ks.replicationFactor;
+        declared[datacenterOf(r)] = rf;
         if (REPLICATED_PHASES.includes(r.phase) && rf > 0) replication[datacenterOf(r)] = rf;
       }
-      return { name: ks.name, tablets: ks.tablets, replication };
+      return { name: ks.name, tablets: ks.tablets, replication, declared };
     }),
     regions,
     managerRegion,
@@ -110,7 +122,10 @@ export function planEnvironment(config: EnvironmentConfig): EnvironmentPlan {
     backups: planBackups(config),
     ...(config.deployer ? { deployer: planDeployer(config.deployer)! } : {}),
     monitoring: { ...config.monitoring },
+    ...(bootstrap.founder !== undefined ? { founder: bootstrap.founder } : {}),
   };
+  const procedure = planProcedure(result, previous);
+  return procedure ? { ...result, procedure } : result;
 }
 
 /**

@@ -5,6 +5,17 @@
 import type { Phase, Tier } from "../../stacks/schema";
 import type { Architecture, Cloud, ContainerResources } from "./sizing";
 import type { DeployerPlan } from "./deployer";
+import type { ReplicationProcedure } from "./procedure";
+
+/** What the previous update deployed (its `rollout` output): phases by region key, and the founding DC. */
+export interface DeployedState {
+  readonly regions: Readonly<Record<string, { readonly phase: Phase; readonly datacenter: string }>>;
+  /**
+   * The DC that bootstrapped the cluster without seeds, while it still runs;
+   * null when none does. Absent in states written before it was recorded.
+   */
+  readonly founder?: string | null;
+}
 
 export type { Phase, Tier };
 
@@ -24,6 +35,10 @@ export interface EnvironmentPlan {
   readonly clientDatacenters: readonly string[];
   /** Live datacenters (declared and not lost), in seed order. */
   readonly liveDatacenters: readonly string[];
+  /** The DC that may run without seeds (a new cluster's first DC, or the one that founded it); absent when all join through seeds. */
+  readonly founder?: string;
+  /** This update's replication procedure; absent when no DC enters or leaves the replicated phases. */
+  readonly procedure?: ReplicationProcedure;
   readonly backups: BackupsPlan;
   /** Where Pulumi runs from and as whom (absent when the config declares no deployer). */
   readonly deployer?: DeployerPlan;
@@ -100,6 +115,8 @@ export interface KeyspacePlan {
   readonly tablets: boolean;
   /** Replication factor per datacenter name, for DCs that hold replicas now. */
   readonly replication: Readonly<Record<string, number>>;
+  /** RF config declares per datacenter name, whatever the region's phase (a lost DC's last RF). */
+  readonly declared: Readonly<Record<string, number>>;
 }
 
 export interface RegionPlan {
@@ -132,6 +149,11 @@ export interface RegionPlan {
   readonly racks: readonly RackPlan[];
   /** Datacenters this one joins through `externalSeeds` (empty for the first). */
   readonly seedDatacenters: readonly string[];
+  /**
+   * Key of the region whose ScyllaCluster must be Available before this one is
+   * created (DCs created in one update start one after another).
+   */
+  readonly bootstrapAfter?: string;
   readonly hostsManager: boolean;
   readonly backup: RegionBackupPlan;
   /** Restore mode (see `restore` in the region config); absent normally. */

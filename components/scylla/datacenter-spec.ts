@@ -241,6 +241,13 @@ export function seedServiceSpec(plan: EnvironmentPlan, region: RegionPlan) {
 }
 
 /** The declared keyspaces as the policies read them. */
+/** Key of the keyspaces ConfigMap listing the DCs declared `lost` (read by the policies). */
+export const LOST_DATACENTERS_KEY = "lost-datacenters.json";
+
+export function lostDatacentersJson(plan: EnvironmentPlan): string {
+  return JSON.stringify(plan.regions.filter((r) => r.lost).map((r) => r.datacenter));
+}
+
 export function keyspacesJson(plan: EnvironmentPlan): string {
   return JSON.stringify(plan.keyspaces.map((k) => ({ name: k.name, tablets: k.tablets, replication: k.replication })));
 }

@@ -17,6 +17,8 @@ import {
   internalLoadBalancerAnnotations,
   managerIntegrationAnnotations,
   keyspacesJson,
+  LOST_DATACENTERS_KEY,
+  lostDatacentersJson,
   managerTasks,
   scyllaClusterSpec,
   scyllaYaml,
@@ -29,6 +31,11 @@ export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
   /** Seed addresses of the other DCs this one joins (`region.seedDatacenters`, in that order). */
   readonly externalSeeds: readonly pulumi.Input<string>[];
   /**
+   * The previous DC's ScyllaCluster in this update's bootstrap order; this one is created once that one is Available.
+   * @default - none
+   */
+  readonly bootstrapAfter?: pulumi.Resource;
+  /**
    * The Manager agent auth token shared by every DC.
    * @default - none: the operator generates a token per DC (enough for a single DC).
    */
@@ -36,6 +43,17 @@ export interface ScyllaDatacenterArgs extends ScyllaComponentArgs {
   /** The CQL superuser's salted password (`auth_superuser_salted_password`), identical in every DC. */
   readonly superuserSaltedPassword: pulumi.Input<string>;
 }
+
+/**
+ * pulumi-kubernetes waits for a custom resource only when told how
+ * (`pulumi.com/waitFor`, provider/pkg/metadata/overrides.go:85-89 in v4.32.0, the
+ * form kept through 4.34): a ScyllaCluster rollout is finished at
+ * "Available=True,Progressing=False,Degraded=False" (scylla-operator v1.21.1
+ * pkg/api/scylla/v1/types_cluster.go:804, conditions at :809-811).
+ */
+export const SCYLLA_CLUSTER_READY = {
+  "pulumi.com/waitFor": JSON.stringify(["condition=Available", "condition=Progressing=False", "condition=Degraded=False"]),
+} as const;
 
 export class ScyllaDatacenter extends pulumi.ComponentResource {
   readonly namespace: k8s.core.v1.Namespace;
@@ -77,7 +95,11 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
     );
     this.keyspaces = new k8s.core.v1.ConfigMap(
       `${name}-keyspaces`,
-      { metadata: { name: KEYSPACES_CONFIGMAP, namespace }, data: { "keyspaces.json": keyspacesJson(plan) } },
+      {
+        metadata: { name: KEYSPACES_CONFIGMAP, namespace },
+        // The lost DCs too: the policies judge a degraded environment as such (every surviving region writes it).
+        data: { "keyspaces.json": keyspacesJson(plan), [LOST_DATACENTERS_KEY]: lostDatacentersJson(plan) },
+      },
       after(this.namespace),
     );
 
@@ -102,14 +124,16 @@ export class ScyllaDatacenter extends pulumi.ComponentResource {
           apiVersion: SCYLLA_API_VERSION,
           kind: "ScyllaCluster",
           // The operator copies these onto the `<cluster>-member` ServiceAccount (#1697): the agents' cloud identity.
-          metadata: { name: plan.scylla.clusterName, namespace, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
+          metadata: { name: plan.scylla.clusterName, namespace, annotations: { ...annotations, ...SCYLLA_CLUSTER_READY } },
           spec: scyllaClusterSpec(plan, region, {
             externalSeeds: args.externalSeeds,
             ...(region.hostsManager ? { tasks: managerTasks(plan) } : {}),
           }),
         },
         {
-          ...after(config, this.agentConfig, ...(identity?.dependsOn ?? [])),
+          ...after(config, this.agentConfig, ...(identity?.dependsOn ?? []), ...(args.bootstrapAfter ? [args.bootstrapAfter] : [])),
+          // Available is reached after every node of the DC is up; a new DC may take hours to stream.
+          customTimeouts: { create: "6h", update: "6h" },
           // The webhook forbids changing these in place. Marking them replace-only makes a
           // change show up as a replacement in preview; `protect` (production) then refuses it.
           replaceOnChanges: [...IMMUTABLE_SCYLLA_CLUSTER_FIELDS],

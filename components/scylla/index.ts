@@ -1,5 +1,7 @@
 export { buildScyllaLayer, AGENT_TOKEN_MISSING } from "./scylla-layer";
-export type { ScyllaLayerArgs } from "./scylla-layer";
+export type { ScyllaLayer, ScyllaLayerArgs } from "./scylla-layer";
+export { RepairJob, ReplicationJob, KUBECTL_IMAGE, CQL_REPLICATION_SECRET, EXEC_RULES } from "./replication-jobs";
+export { renderProcedureScript, renderRepairScript, procedureSummary } from "./replication-script";
 export { ScyllaRegion } from "./scylla-region";
 export { PlatformOperators } from "./platform-operators";
 export { LocalStorage } from "./local-storage";

@@ -1,151 +1,135 @@
 /**
- * The data work of the `replicated` phase, run inside the region's cluster:
- * a Job whose first container applies the keyspace statements with cqlsh and
- * whose second rebuilds every node of the new DC from an existing DC and
- * repairs it (`nodetool` only listens on each node's loopback, so it runs
- * through `kubectl exec`). The Job is named by a hash of its steps: a new
- * step list is a new Job, and re-running `pulumi up` after a failure replays
- * idempotent steps. Pulumi waits for the Job to complete before the update
- * goes on, so later phases never start on half-streamed data.
+ * The data work of an update in which a DC enters or leaves replication:
+ * one Job, in one region's cluster (the entering or leaving DC's), running
+ * the procedure script (replication-script.ts) with cqlsh from the cluster's
+ * own ScyllaDB image and kubectl copied in from the Kubernetes image; then,
+ * after a rebuild, one Manager repair Job in the Manager region. Both exist
+ * only in that update (the plan has no procedure otherwise), so a steady-state
+ * `pulumi up` changes no replication. Named by a hash of the script: a changed
+ * procedure is a new Job; a rerun after a failure re-creates the same one,
+ * and the script resumes from the live replication.
  */
 import { createHash } from "node:crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type ReplicationStep, replicationSteps } from "../plan";
+import type { ReplicationProcedure } from "../plan";
 import { type ScyllaComponentArgs, childOptions } from "./args";
-import { DEDICATED_TOLERATION, SYSTEM_NODE_SELECTOR } from "./placement";
 import { SCYLLA_REPOSITORY } from "./datacenter-spec";
+import { MANAGER_NAMESPACE } from "./manager";
+import { DEDICATED_TOLERATION, SYSTEM_NODE_SELECTOR } from "./placement";
+import { renderProcedureScript, renderRepairScript } from "./replication-script";
 
-export const KUBECTL_IMAGE = "docker.io/bitnami/kubectl:1.34";
-export const CQL_CREDENTIALS_SECRET = "scylla-ha-cql-credentials";
+/**
+ * kubectl from the Kubernetes project's own image (bitnami/kubectl is gone,
+ * bitnami/containers#83267). Published since 1.28 (kubernetes/kubernetes#116667)
+ * with bash (kubernetes/kubernetes#119592); v1.34.0 is in the promoter manifest
+ * kubernetes/k8s.io registry.k8s.io/images/k8s-staging-kubernetes/images.yaml.
+ */
+export const KUBECTL_IMAGE = "registry.k8s.io/kubectl:v1.34.0";
+/** Created by the credentials area in every region with a DC: keys `username`, `password` of the least-privileged CQL role. */
+export const CQL_REPLICATION_SECRET = "scylla-ha-cql-replication";
 const SERVICE_ACCOUNT = "scylla-ha-replication";
+const TOOLS = "/opt/scylla-ha/bin";
+
+/**
+ * Exec over WebSocket (the default from kubectl 1.31 on) is authorized as `get`
+ * on pods/exec from Kubernetes 1.34 (kubernetes/kubernetes#133515), SPDY as `create`.
+ */
+export const EXEC_RULES = [
+  { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
+  { apiGroups: [""], resources: ["pods/exec"], verbs: ["get", "create"] },
+] as const;
 
 export interface ReplicationJobArgs extends ScyllaComponentArgs {
-  /** Password of the CQL superuser the statements run as (secret config `cqlAdminPassword`). */
-  readonly cqlAdminPassword: pulumi.Input<string>;
+  /** The update's procedure (`plan.procedure`); `region` is `procedure.region`. */
+  readonly procedure: ReplicationProcedure;
   /**
-   * CQL superuser name.
-   * @default "cassandra"
+   * Resources that must exist before the Job runs: the CQL role and its Secret.
+   * @default []
    */
-  readonly cqlAdminUser?: string;
+  readonly credentialsReady?: readonly pulumi.Resource[];
 }
 
-/** The statements file and the node script the Job runs, from the plan's steps. */
-export function renderReplicationScripts(steps: readonly ReplicationStep[], datacenter: string, clusterName: string, namespace: string) {
-  const cql = steps.flatMap((s) => (s.kind === "cql" ? [s.statement] : []));
-  const node = steps.flatMap((s) => {
-    switch (s.kind) {
-      case "rebuild":
-        return [`nodetool rebuild -- ${s.sourceDatacenter}`];
-      case "repair":
-        return [`nodetool repair -- ${s.keyspace}`];
-      case "cql":
-      case "removenode":
-        return [];
-      default: {
-        const unreachable: never = s;
-        throw new Error(`unhandled step ${JSON.stringify(unreachable)}`);
-      }
-    }
-  });
-  const selector = `scylla/cluster=${clusterName},scylla/datacenter=${datacenter}`;
-  const nodeScript = [
-    "set -euo pipefail",
-    `pods=$(kubectl get pods -n ${namespace} -l ${selector} -o name)`,
-    'test -n "$pods" || { echo "no ScyllaDB pods of this datacenter" >&2; exit 1; }',
-    // One node at a time: rebuild streams a full copy, and parallel streams would starve client traffic.
-    'for pod in $pods; do',
-    ...node.map((cmd) => `  kubectl exec -n ${namespace} "$pod" -c scylla -- ${cmd}`),
-    "done",
-  ].join("\n");
-  return { "steps.cql": `${cql.join("\n")}\n`, "nodes.sh": `${nodeScript}\n` };
+const hashOf = (text: string) => createHash("sha256").update(text).digest("hex").slice(0, 10);
+
+function jobAccess(self: pulumi.Resource, name: string, args: ScyllaComponentArgs, namespace: string) {
+  const base = childOptions(self, args);
+  const account = new k8s.core.v1.ServiceAccount(`${name}-account`, { metadata: { name: SERVICE_ACCOUNT, namespace } }, base);
+  const role = new k8s.rbac.v1.Role(`${name}-role`, { metadata: { name: SERVICE_ACCOUNT, namespace }, rules: EXEC_RULES.map((r) => ({ ...r, apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) }, base);
+  const binding = new k8s.rbac.v1.RoleBinding(
+    `${name}-binding`,
+    {
+      metadata: { name: SERVICE_ACCOUNT, namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: SERVICE_ACCOUNT },
+      subjects: [{ kind: "ServiceAccount", name: SERVICE_ACCOUNT, namespace }],
+    },
+    base,
+  );
+  return [account, role, binding];
 }
+
+const podBasics = {
+  serviceAccountName: SERVICE_ACCOUNT,
+  // A failed run is retried by a new pod (backoffLimit); the script resumes from live state.
+  restartPolicy: "Never",
+  nodeSelector: { ...SYSTEM_NODE_SELECTOR },
+  tolerations: [{ ...DEDICATED_TOLERATION }],
+};
 
 export class ReplicationJob extends pulumi.ComponentResource {
-  /** Absent when the phase has no data work (the first DC of a new cluster streams nothing). */
-  readonly job?: k8s.batch.v1.Job;
+  readonly script: string;
+  readonly job: k8s.batch.v1.Job;
 
   constructor(name: string, args: ReplicationJobArgs, opts?: pulumi.ComponentResourceOptions) {
     super("scylla-ha:scylla:ReplicationJob", name, {}, opts);
-    const { plan, region } = args;
+    const { plan, procedure } = args;
     const namespace = plan.scylla.namespace;
-    const steps = replicationSteps(plan, region);
-    const scripts = renderReplicationScripts(steps, region.datacenter, plan.scylla.clusterName, namespace);
-    const hash = createHash("sha256").update(JSON.stringify(scripts)).digest("hex").slice(0, 10);
-    const base = childOptions(this, args);
+    this.script = renderProcedureScript(plan, procedure);
+    const hash = hashOf(this.script);
+    const scripts = new k8s.core.v1.ConfigMap(
+      `${name}-replication-script`,
+      { metadata: { name: `scylla-ha-replication-${hash}`, namespace }, data: { "procedure.sh": this.script } },
+      childOptions(this, args),
+    );
+    const access = jobAccess(this, `${name}-replication`, args, namespace);
+    const secretEnv = (key: string) => ({ valueFrom: { secretKeyRef: { name: CQL_REPLICATION_SECRET, key } } });
 
-    const credentials = new k8s.core.v1.Secret(
-      `${name}-cql-credentials`,
-      {
-        metadata: { name: CQL_CREDENTIALS_SECRET, namespace },
-        stringData: { username: args.cqlAdminUser ?? "cassandra", password: args.cqlAdminPassword },
-      },
-      base,
-    );
-    const scriptsMap = new k8s.core.v1.ConfigMap(
-      `${name}-replication-scripts`,
-      { metadata: { name: `scylla-ha-replication-${hash}`, namespace }, data: scripts },
-      base,
-    );
-    const account = new k8s.core.v1.ServiceAccount(`${name}-replication`, { metadata: { name: SERVICE_ACCOUNT, namespace } }, base);
-    const role = new k8s.rbac.v1.Role(
-      `${name}-replication`,
-      {
-        metadata: { name: SERVICE_ACCOUNT, namespace },
-        rules: [
-          { apiGroups: [""], resources: ["pods"], verbs: ["get", "list"] },
-          { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
-        ],
-      },
-      base,
-    );
-    const binding = new k8s.rbac.v1.RoleBinding(
-      `${name}-replication`,
-      {
-        metadata: { name: SERVICE_ACCOUNT, namespace },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: SERVICE_ACCOUNT },
-        subjects: [{ kind: "ServiceAccount", name: SERVICE_ACCOUNT, namespace }],
-      },
-      base,
-    );
-    if (steps.length === 0) {
-      this.registerOutputs({});
-      return;
-    }
-
-    const host = `${plan.scylla.clusterName}-client.${namespace}.svc`;
     this.job = new k8s.batch.v1.Job(
       `${name}-replicate`,
       {
-        metadata: { name: `scylla-ha-replicate-${hash}`, namespace, labels: { "scylla-ha.io/phase": region.phase } },
+        metadata: { name: `scylla-ha-replicate-${hash}`, namespace, labels: { "scylla-ha.io/procedure": "replication" } },
         spec: {
-          backoffLimit: 3,
+          backoffLimit: 6,
           template: {
             spec: {
-              serviceAccountName: SERVICE_ACCOUNT,
-              restartPolicy: "OnFailure",
-              nodeSelector: { ...SYSTEM_NODE_SELECTOR },
-              tolerations: [{ ...DEDICATED_TOLERATION }],
-              volumes: [{ name: "scripts", configMap: { name: scriptsMap.metadata.name } }],
+              ...podBasics,
+              volumes: [
+                { name: "script", configMap: { name: scripts.metadata.name } },
+                { name: "tools", emptyDir: {} },
+              ],
               initContainers: [
                 {
-                  name: "keyspaces",
-                  image: `${SCYLLA_REPOSITORY}:${plan.scylla.version}`,
-                  command: ["/bin/bash", "-c"],
-                  args: [`cqlsh ${host} 9042 -u "$CQL_USER" -p "$CQL_PASSWORD" --request-timeout=600 -f /scripts/steps.cql`],
-                  env: [
-                    { name: "CQL_USER", valueFrom: { secretKeyRef: { name: CQL_CREDENTIALS_SECRET, key: "username" } } },
-                    { name: "CQL_PASSWORD", valueFrom: { secretKeyRef: { name: CQL_CREDENTIALS_SECRET, key: "password" } } },
-                  ],
-                  volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+                  name: "kubectl",
+                  image: KUBECTL_IMAGE,
+                  command: ["/bin/bash", "-c", `cp "$(command -v kubectl)" ${TOOLS}/kubectl`],
+                  volumeMounts: [{ name: "tools", mountPath: TOOLS }],
                 },
               ],
               containers: [
                 {
-                  name: "nodes",
-                  image: KUBECTL_IMAGE,
-                  command: ["/bin/bash", "/scripts/nodes.sh"],
-                  volumeMounts: [{ name: "scripts", mountPath: "/scripts" }],
+                  name: "procedure",
+                  // cqlsh of the cluster's own version.
+                  image: `${SCYLLA_REPOSITORY}:${plan.scylla.version}`,
+                  command: ["/bin/bash", "/scripts/procedure.sh"],
+                  env: [
+                    { name: "PATH", value: `${TOOLS}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin` },
+                    { name: "CQL_USERNAME", ...secretEnv("username") },
+                    { name: "CQL_PASSWORD", ...secretEnv("password") },
+                  ],
+                  volumeMounts: [
+                    { name: "script", mountPath: "/scripts" },
+                    { name: "tools", mountPath: TOOLS },
+                  ],
                 },
               ],
             },
@@ -153,11 +137,53 @@ export class ReplicationJob extends pulumi.ComponentResource {
         },
       },
       {
-        ...childOptions(this, args, [credentials, scriptsMap, account, role, binding]),
-        // A rebuild streams a full copy of the data; the default 10-minute wait is far too short.
-        customTimeouts: { create: "12h", update: "12h" },
+        ...childOptions(this, args, [scripts, ...access, ...(args.credentialsReady ?? [])]),
+        // A rebuild streams a full copy and tablet moves take as long; the default 10 minutes is far too short.
+        customTimeouts: { create: "24h", update: "24h" },
         deleteBeforeReplace: true,
       },
+    );
+    this.registerOutputs({ job: this.job.metadata.name });
+  }
+}
+
+export interface RepairJobArgs extends ScyllaComponentArgs {
+  /** Vnode keyspaces to repair after the rebuild. */
+  readonly keyspaces: readonly string[];
+}
+
+/** A Manager repair of the rebuilt keyspaces, in the Manager region, after the replication Job. */
+export class RepairJob extends pulumi.ComponentResource {
+  readonly script: string;
+  readonly job: k8s.batch.v1.Job;
+
+  constructor(name: string, args: RepairJobArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("scylla-ha:scylla:RepairJob", name, {}, opts);
+    const namespace = MANAGER_NAMESPACE;
+    this.script = renderRepairScript(args.plan, args.keyspaces);
+    const hash = hashOf(this.script);
+    const scripts = new k8s.core.v1.ConfigMap(
+      `${name}-repair-script`,
+      { metadata: { name: `scylla-ha-repair-${hash}`, namespace }, data: { "repair.sh": this.script } },
+      childOptions(this, args),
+    );
+    const access = jobAccess(this, `${name}-repair`, args, namespace);
+    this.job = new k8s.batch.v1.Job(
+      `${name}-repair`,
+      {
+        metadata: { name: `scylla-ha-repair-${hash}`, namespace, labels: { "scylla-ha.io/procedure": "repair" } },
+        spec: {
+          backoffLimit: 3,
+          template: {
+            spec: {
+              ...podBasics,
+              volumes: [{ name: "script", configMap: { name: scripts.metadata.name } }],
+              containers: [{ name: "repair", image: KUBECTL_IMAGE, command: ["/bin/bash", "/scripts/repair.sh"], volumeMounts: [{ name: "script", mountPath: "/scripts" }] }],
+            },
+          },
+        },
+      },
+      { ...childOptions(this, args, [scripts, ...access]), customTimeouts: { create: "24h", update: "24h" }, deleteBeforeReplace: true },
     );
     this.registerOutputs({ job: this.job.metadata.name });
   }

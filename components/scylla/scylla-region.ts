@@ -13,7 +13,6 @@ import { ScyllaManager } from "./manager";
 import { ScyllaNetworkPolicies } from "./network-policies";
 import { ScyllaMonitoring } from "./monitoring";
 import { PlatformOperators } from "./platform-operators";
-import { ReplicationJob } from "./replication-jobs";
 
 export interface ScyllaRegionArgs extends ScyllaComponentArgs {
   /** Seed addresses of `region.seedDatacenters`, in that order. */
@@ -35,6 +34,11 @@ export interface ScyllaRegionArgs extends ScyllaComponentArgs {
    * @default - none: alerts stay in Alertmanager's UI (preview without the secret).
    */
   readonly alertWebhookUrl?: pulumi.Input<string>;
+  /**
+   * The ScyllaCluster that must be Available before this region's is created (`region.bootstrapAfter`'s).
+   * @default - none: this DC starts as soon as its own platform is ready.
+   */
+  readonly bootstrapAfter?: pulumi.Resource;
 }
 
 export class ScyllaRegion extends pulumi.ComponentResource {
@@ -47,8 +51,6 @@ export class ScyllaRegion extends pulumi.ComponentResource {
   readonly networkPolicies: ScyllaNetworkPolicies;
   /** Present when monitoring is enabled and the region's DC holds replicas. */
   readonly monitoring?: ScyllaMonitoring;
-  /** Present once the DC holds replicas: creates keyspaces, streams data into the DC. */
-  readonly replication?: ReplicationJob;
   /** Present with the DC: the replication role's Secret and what must exist before it is used. */
   readonly cqlAuth?: CqlAuthHandle;
   /** The roles Job, in the one region that runs it. */
@@ -74,6 +76,7 @@ export class ScyllaRegion extends pulumi.ComponentResource {
         ...common,
         dependsOn: [...platform, ...(this.manager ? [this.manager] : [])],
         externalSeeds: args.externalSeeds,
+        ...(args.bootstrapAfter ? { bootstrapAfter: args.bootstrapAfter } : {}),
         ...(args.agentAuthToken !== undefined ? { agentAuthToken: args.agentAuthToken } : {}),
         superuserSaltedPassword: pulumi.secret(pulumi.output(args.cql.superuser).apply((p) => superuserSaltedPassword(p, plan.scylla.clusterName))),
       },
@@ -93,15 +96,6 @@ export class ScyllaRegion extends pulumi.ComponentResource {
       this.managerCredentials = new ManagerCredentials(
         name,
         { ...common, dependsOn: [this.manager, this.datacenter, ...this.cqlAuth.ready], password: args.cql.manager, hashKey: args.cql.superuser },
-        child,
-      );
-    }
-    if (region.holdsReplicas && this.cqlAuth) {
-      // Until the replication procedure reads REPLICATION_SECRET itself, it gets the same least-privileged role
-      // (never the superuser, never cassandra).
-      this.replication = new ReplicationJob(
-        name,
-        { ...common, dependsOn: [this.datacenter, ...this.cqlAuth.ready], cqlAdminPassword: args.cql.replication, cqlAdminUser: REPLICATION_ROLE },
         child,
       );
     }

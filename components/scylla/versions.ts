@@ -41,9 +41,12 @@ export const SCYLLA_MANAGER_IMAGE = "docker.io/scylladb/scylla-manager:3.10.1";
 /**
  * EKS workaround from the operator's v1.21 EKS guide: the default utils image
  * ships a `systemctl` that breaks perftune together with irqbalance on Amazon
- * Linux (history: scylladb/scylla-operator#1826).
+ * Linux (history: scylladb/scylla-operator#1826). The guide names the floating
+ * `2025.1` (docs/source/deploy-scylladb/reference-deployments/reference-deployment-eks.md:29
+ * at v1.21.1); pinned here to that line's last release (scylladb/scylladb tag
+ * scylla-2025.1.14) so a node restart never pulls a different image.
  */
-export const EKS_SCYLLA_UTILS_IMAGE = "docker.io/scylladb/scylla:2025.1";
+export const EKS_SCYLLA_UTILS_IMAGE = "docker.io/scylladb/scylla:2025.1.14";
 
 /** ScyllaDB local CSI driver and the CSI sidecars it runs with. */
 export const LOCAL_CSI_DRIVER_IMAGES = {

@@ -50,7 +50,7 @@ export function buildTestScyllaLayer(plan: EnvironmentPlan, options: { agentAuth
     providers[region.key] = provider;
     clusters.set(region.key, { provider, dependsOn: [] });
   }
-  const regions = buildScyllaLayer(
+  const { regions } = buildScyllaLayer(
     { plan, clusters, cql: { ...TEST_CQL_PASSWORDS }, ...(options.agentAuthToken !== undefined ? { agentAuthToken: options.agentAuthToken } : {}) },
     root,
   );
