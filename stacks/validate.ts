@@ -6,10 +6,14 @@
  */
 import type { z } from "zod";
 import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
-import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
+import { GCP_SYSTEM_MACHINE_HINT, describeSupportedTypes, instanceType, isSystemMachineType } from "../components/plan/sizing";
+import { knownZoneRegions, zonesOf } from "../components/plan/zones";
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
 import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
 import { backupIssues, isRegionName } from "./validate-backups";
+import { cronProblem } from "./validate-cron";
+export { isCron } from "./validate-cron";
+import { scyllaIssues } from "./validate-scylla";
 
 export interface ConfigIssue {
   /** Field path, e.g. `regions[1].cidr`. */
@@ -35,13 +39,55 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${issue.path}: ${issue.message}${got}`;
 }
 
-/** Parses and validates raw config; throws `ConfigError` with every problem found. */
-export function parseEnvironmentConfig(raw: unknown, source?: string): EnvironmentConfig {
+/**
+ * Parses and validates raw config; throws `ConfigError` with every problem found.
+ * `stack` is the Pulumi stack the config belongs to; when given,
+ * `environment.name` must equal it.
+ */
+export function parseEnvironmentConfig(raw: unknown, source?: string, stack?: string): EnvironmentConfig {
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(fromZodIssue), source);
-  const issues = crossFieldIssues(parsed.data);
+  const issues = [...environmentIssues(raw, parsed.data, stack), ...crossFieldIssues(parsed.data)];
   if (issues.length > 0) throw new ConfigError(issues, source);
   return parsed.data;
+}
+
+/**
+ * Words of an environment name that mark it production-like: production
+ * itself and the pre-production stages that mirror it. Such an environment
+ * must state its tier, since the default (`development`) drops the deletion
+ * protection of its stateful resources.
+ */
+export const PRODUCTION_LIKE_WORDS = ["prod", "production", "prd", "live", "staging", "stage", "stg", "preprod"] as const;
+
+export function isProductionLike(environmentName: string): boolean {
+  return environmentName.split("-").some((w) => (PRODUCTION_LIKE_WORDS as readonly string[]).includes(w));
+}
+
+/** Rules about the environment as a whole: its name against the stack, its tier, and whether any region survives. */
+function environmentIssues(raw: unknown, config: EnvironmentConfig, stack: string | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const { name } = config.environment;
+  // The name is part of every physical name: a stack deploying another environment's name would
+  // try to create (and on AWS collide with) that environment's clusters, buckets and roles.
+  if (stack !== undefined && name !== stack) {
+    issues.push({ path: "environment.name", message: `must equal the stack name ${JSON.stringify(stack)}: it is part of every physical name, so another stack's name would collide with that stack's resources`, value: name });
+  }
+  const declaredTier = (raw as { environment?: { tier?: unknown } }).environment?.tier;
+  if (declaredTier === undefined && isProductionLike(name)) {
+    issues.push({
+      path: "environment.tier",
+      message: `is required for the production-like environment ${JSON.stringify(name)} (its name has one of the words ${PRODUCTION_LIKE_WORDS.join(", ")}): the default "development" turns off protect and retainOnDelete on its stateful resources; set "production" or "staging" (or "development" on purpose)`,
+    });
+  }
+  if (config.regions.length > 0 && config.regions.every((r) => r.phase === "lost")) {
+    issues.push({
+      path: "regions",
+      message: "are all lost: no datacenter is left to host Scylla Manager or to restore from; keep at least one region that is not lost; to rebuild from backups, add a region with a restore (docs/runbooks/restore.md)",
+      value: config.regions.map((r) => `${r.key}:${r.phase}`),
+    });
+  }
+  return issues;
 }
 
 export function pathOf(segments: readonly PropertyKey[]): string {
@@ -91,12 +137,6 @@ function boundMessage(word: string, bound: number | bigint, origin: string): str
   return `must be ${word} ${bound}`;
 }
 
-/** Zones must be `<region><letter>` on AWS and `<region>-<letter>` on GCP. */
-export function zoneBelongsTo(cloud: RegionConfig["cloud"], region: string, zone: string): boolean {
-  const suffix = zone.slice(region.length);
-  return zone.startsWith(region) && (cloud === "aws" ? /^[a-z]$/ : /^-[a-z]$/).test(suffix);
-}
-
 /** The replication factor a region must hold: the largest declared for it, or ScyllaDB's usual 3. */
 export function requiredReplicas(config: EnvironmentConfig, regionKey: string): { rf: number; keyspace?: string } {
   let best: { rf: number; keyspace?: string } = { rf: config.scylla.keyspaces.length === 0 ? 3 : 0 };
@@ -118,13 +158,15 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   const ranges: NamedRange[] = [];
   const regionKeys = new Set(config.regions.map((r) => r.key));
 
-  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, why?: string): Cidr | undefined => {
+  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, why?: string, space: AddressSpace = INTERNAL_SPACE): Cidr | undefined => {
     const parsed = parseCidr(text);
     if (typeof parsed === "string") {
       issues.push({ path, message: `${parsed}`, value: text });
     } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
       const allowed = minPrefix === maxPrefix ? `must be a /${minPrefix}` : `prefix length must be between /${minPrefix} and /${maxPrefix}`;
       issues.push({ path, message: `${allowed}${why ? ` (${why})` : ""}`, value: text });
+    } else if (!space.ranges.some((p) => contains(p, parsed))) {
+      issues.push({ path, message: `must lie in ${space.description}`, value: text });
     } else {
       ranges.push({ path, text, cidr: parsed });
       return parsed;
@@ -158,13 +200,20 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
       const example = region.cloud === "aws" ? "us-east-1" : "us-central1";
       issues.push({ path: at("region"), message: `is not a ${region.cloud} region name like ${example}`, value: region.region });
     }
+    const realZones = zonesOf(region.cloud, region.region);
+    if (realZones === undefined && isRegionName(region.cloud, region.region)) {
+      issues.push({
+        path: at("region"),
+        message: `has no zone list in components/plan/zones.ts, so its zones cannot be checked; add the region's zones there (from ${region.cloud === "aws" ? "`aws ec2 describe-availability-zones`" : "`gcloud compute zones list`"}) or use one of: ${knownZoneRegions(region.cloud).join(", ")}`,
+        value: region.region,
+      });
+    }
     const zones = new Set<string>();
     region.zones.forEach((zone, z) => {
       if (zones.has(zone)) issues.push({ path: at(`zones[${z}]`), message: "is listed twice; one rack per distinct zone", value: zone });
       zones.add(zone);
-      if (!zoneBelongsTo(region.cloud, region.region, zone)) {
-        const form = region.cloud === "aws" ? `${region.region}a` : `${region.region}-a`;
-        issues.push({ path: at(`zones[${z}]`), message: `is not a zone of ${region.region} (zones look like ${form})`, value: zone });
+      if (realZones !== undefined && !realZones.includes(zone)) {
+        issues.push({ path: at(`zones[${z}]`), message: `is not a zone of ${region.region}; its zones are ${realZones.join(", ")}`, value: zone });
       }
     });
 
@@ -192,14 +241,13 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
       case "aws":
         issues.push(...awsRegionIssues(config, region, at));
         range(at("cidr"), region.cidr, 16, 20, "an AWS VPC is at most a /16, and eight per-zone blocks are carved from it");
-        {
-          const service = range(at("serviceCidr"), region.serviceCidr, 12, 24, "EKS accepts service ranges from /12 to /24");
-          if (service && !PRIVATE_RANGES.some((p) => contains(p, service))) {
-            issues.push({ path: at("serviceCidr"), message: "must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (an EKS requirement)", value: region.serviceCidr });
-          }
-        }
+        range(at("serviceCidr"), region.serviceCidr, 12, 24, "EKS accepts service ranges from /12 to /24", RFC1918_SPACE);
         break;
       case "gcp": {
+        const system = region.system.instanceType;
+        if (system !== undefined && !isSystemMachineType("gcp", system)) {
+          issues.push({ path: at("system.instanceType"), message: `is not a Compute Engine machine type like n2-standard-4 (${GCP_SYSTEM_MACHINE_HINT})`, value: system });
+        }
         range(at("cidr"), region.cidr, 8, 24);
         const pods = range(at("podCidr"), region.podCidr, 8, 21);
         range(at("masterCidr"), region.masterCidr, 28, 28, "GKE gives the private control plane exactly 16 addresses");
@@ -295,20 +343,48 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
     }
   });
 
-  if (!isCron(config.backups.schedule)) {
-    issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
-  }
+  const cron = cronProblem(config.backups.schedule);
+  if (cron !== undefined) issues.push({ path: "backups.schedule", message: cron, value: config.backups.schedule });
+  issues.push(...scyllaIssues(config));
   issues.push(...backupIssues(config));
   return issues;
 }
 
-const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c) as Cidr);
+interface AddressSpace {
+  readonly ranges: readonly Cidr[];
+  readonly description: string;
+}
+
+const space = (cidrs: readonly string[], why: string): AddressSpace => ({
+  ranges: cidrs.map((c) => parseCidr(c) as Cidr),
+  description: `${cidrs.slice(0, -1).join(", ")} or ${cidrs[cidrs.length - 1]} (${why})`,
+});
+
+/**
+ * EKS takes a service range only inside RFC 1918 space (EKS API reference,
+ * KubernetesNetworkConfigRequest.serviceIpv4Cidr: "Within one of the following
+ * private IP address blocks: 10.0.0.0/8, 172.16.0.0/12, or 192.168.0.0/16").
+ */
+const RFC1918_SPACE = space(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], "an EKS requirement");
+
+/**
+ * Node, pod and control-plane ranges: RFC 1918 plus the RFC 6598 shared
+ * address space 100.64.0.0/10. Both clouds accept 100.64/10 (AWS VPC CIDR
+ * blocks, and EKS's custom-networking guide uses it for pods; GKE lists it among
+ * its valid non-RFC 1918 subnet and secondary ranges) and no internet host is
+ * ever addressed from it, so routing pods there never shadows a public
+ * destination — which any other public range would, for every pod of the
+ * environment. The policies count it as non-public too (policies/model/cidr.ts).
+ */
+const INTERNAL_SPACE = space(
+  ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
+  "private address space: RFC 1918, or RFC 6598 shared space; a public range would shadow real internet addresses for every pod",
+);
 
 function contains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && overlaps(outer, inner);
 }
 
-const EC2_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 /** Rules only AWS regions have: EKS's own limits and the public endpoint's exposure. */
 function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at: (field: string) => string): ConfigIssue[] {
@@ -318,7 +394,7 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
     issues.push({ path: at("zones"), message: "must list at least 2 zones: EKS places its control plane in subnets of two or more zones", value: region.zones });
   }
   const system = region.system.instanceType;
-  if (system !== undefined && !EC2_INSTANCE_TYPE.test(system)) {
+  if (system !== undefined && !isSystemMachineType("aws", system)) {
     issues.push({ path: at("system.instanceType"), message: "is not an EC2 instance type like m7i.xlarge", value: system });
   }
   region.publicAccessCidrs.forEach((c, n) => {
@@ -334,22 +410,4 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
     }
   });
   return issues;
-}
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-// Day of week is 0–6: Manager parses schedules with robfig/cron v3, which rejects 7 (Sunday in some crons).
-const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
-
-/** A standard 5-field numeric cron expression, a subset of what Scylla Manager accepts. */
-export function isCron(expression: string): boolean {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return false;
-  return fields.every((field, i) => {
-    if (!CRON_FIELD.test(field)) return false;
-    const [lo, hi] = CRON_BOUNDS[i]!;
-    return (field.match(/\d+/g) ?? []).every((n, j, all) => {
-      const isStep = field.includes("/") && j === all.length - 1 && field.endsWith(`/${n}`);
-      return isStep ? Number(n) >= 1 : Number(n) >= lo && Number(n) <= hi;
-    });
-  });
 }

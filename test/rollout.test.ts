@@ -202,10 +202,10 @@ describe("replication steps", () => {
 describe("rollout through the program", () => {
   const prodRegions = threeAwsRegions();
   const step = async (phase: string, previous?: Record<string, unknown>) =>
-    synthStack("prod", environment([...prodRegions, { ...apse1, phase }]), previous);
+    synthStack("test", environment([...prodRegions, { ...apse1, phase }]), previous);
 
   it("four config edits take a new region from nothing to serving, each from the state the last one left", async () => {
-    const base = await synthStack("prod", environment(prodRegions));
+    const base = await synthStack("test", environment(prodRegions));
     let outputs = base.outputs;
     for (const phase of ["infrastructure", "datacenter", "replicated", "serving"]) {
       const result = await step(phase, outputs);
@@ -216,7 +216,7 @@ describe("rollout through the program", () => {
   });
 
   it("refuses a skipped phase before any resource is registered", async () => {
-    const base = await synthStack("prod", environment([...prodRegions, { ...apse1, phase: "infrastructure" }]));
+    const base = await synthStack("test", environment([...prodRegions, { ...apse1, phase: "infrastructure" }]));
     const error = await step("serving", base.outputs).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).message).toContain('regions[3].phase: cannot move apse1 from "infrastructure" to "serving" in one update');

@@ -59,7 +59,7 @@ export interface SynthResult {
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const file = options.configFile ?? stackConfigPath(options.stack);
   const flat = options.config ?? readStackConfigFile(file);
-  environmentFromFlatConfig(flat, file);
+  environmentFromFlatConfig(flat, file, options.stack);
   pulumi.runtime.setAllConfig(flat);
 
   const engine = new MockEngine({
