@@ -3,11 +3,17 @@
  * config validator first: every refusal with its exact message, and next to
  * it the nearby value that must still pass (so a rule cannot refuse too much).
  */
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { stackConfigPath } from "../stacks/config";
 import { zonesOf } from "../components/plan/zones";
 import { ConfigError, formatIssue, isProductionLike, parseEnvironmentConfig } from "../stacks/validate";
 import { cronProblem } from "../stacks/validate-cron";
-import { awsRegion, environment, gcpRegion, threeAwsRegions } from "./helpers/fixtures";
+import { awsRegion, awsZones, environment, gcpRegion, gcpZones, threeAwsRegions } from "./helpers/fixtures";
 
 function problems(raw: unknown, stack?: string): string[] {
   try {
@@ -209,8 +215,7 @@ describe("refusing what the clouds would refuse", () => {
     expect(["dev", "test", "produce", "prodx", "backstage", "qa"].filter(isProductionLike)).toEqual([]);
   });
 
-  it("the engine's zone fixtures are the validator's zone table", async () => {
-    const { awsZones, gcpZones } = await import("../cli/engine/zones");
+  it("the engine's zone fixtures are the validator's zone table", () => {
     expect(awsZones("eu-west-1")).toBe(zonesOf("aws", "eu-west-1"));
     expect(gcpZones("us-east1")).toEqual(["us-east1-b", "us-east1-c", "us-east1-d"]);
   });
@@ -230,4 +235,21 @@ describe("refusing what the clouds would refuse", () => {
   ])("cronProblem(%j) is %j", (expression, problem) => {
     expect(cronProblem(expression)).toBe(problem);
   });
+
+  it("the synth command refuses the prod config with zone eu-west-1d: exit 2, the zone named, nothing written", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "euw1d-"));
+    const config = path.join(dir, "Pulumi.prod.yaml");
+    const prod = fs.readFileSync(stackConfigPath("prod"), "utf8");
+    expect(prod).toContain("zones: [eu-west-1a, eu-west-1b, eu-west-1c]");
+    fs.writeFileSync(config, prod.replace("zones: [eu-west-1a, eu-west-1b, eu-west-1c]", "zones: [eu-west-1a, eu-west-1b, eu-west-1d]"));
+    const out = path.join(dir, "out");
+    const failure = await promisify(execFile)("npm", ["run", "-s", "synth", "--", "--stack", "prod", "--config", config, "--out", out]).then(
+      () => undefined,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(2);
+    expect(failure?.stderr).toContain('regions[2].zones[2]: is not a zone of eu-west-1; its zones are eu-west-1a, eu-west-1b, eu-west-1c (got "eu-west-1d")');
+    expect(failure?.stderr).not.toMatch(/\n\s+at /);
+    expect(fs.existsSync(out)).toBe(false);
+  }, 60_000);
 });
