@@ -48,10 +48,10 @@ const refused: Array<[string, unknown, string[]]> = [
     ['regions[0].zones[0]: is not a zone of europe-west1; its zones are europe-west1-b, europe-west1-c, europe-west1-d (got "europe-west1-a")'],
   ],
   [
-    "a region the zone table does not know",
-    environment([awsRegion("apne3", "ap-northeast-3", 0, { zones: ["ap-northeast-3a", "ap-northeast-3b", "ap-northeast-3c"], replicaRegion: "us-east-1" })]),
+    "a zone of another region, in a region the zone table does not know",
+    environment([awsRegion("apne3", "ap-northeast-3", 0, { zones: ["ap-northeast-3a", "ap-northeast-3b", "ap-northeast-1c"], replicaRegion: "us-east-1" })]),
     [
-      'regions[0].region: has no zone list in components/plan/zones.ts, so its zones cannot be checked; add the region\'s zones there (from `aws ec2 describe-availability-zones`) or use one of: us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1, eu-west-2, eu-central-1, eu-north-1, ap-south-1, ap-southeast-1, ap-southeast-2, sa-east-1 (got "ap-northeast-3")',
+      'regions[0].zones[2]: is not a zone of ap-northeast-3 (zones look like ap-northeast-3a; components/plan/zones.ts lists the real zones of us-east-1, us-east-2, us-west-1, us-west-2, ca-central-1, eu-west-1, eu-west-2, eu-central-1, eu-north-1, ap-south-1, ap-southeast-1, ap-southeast-2, sa-east-1) (got "ap-northeast-1c")',
     ],
   ],
   [
@@ -174,6 +174,7 @@ describe("refusing what the clouds would refuse", () => {
 
   it.each([
     ["ca-central-1's d zone", environment([awsRegion("cac1", "ca-central-1", 0, { zones: ["ca-central-1a", "ca-central-1b", "ca-central-1d"], replicaRegion: "us-east-1" })])],
+    ["a region the zone table does not know, its zones checked by form only", environment([awsRegion("apne3", "ap-northeast-3", 0, { zones: ["ap-northeast-3a", "ap-northeast-3b", "ap-northeast-3c"], replicaRegion: "us-east-1" })])],
     ["us-central1's f zone", environment([gcpRegion("usc1", "us-central1", 40, { zones: ["us-central1-a", "us-central1-b", "us-central1-f"] })])],
     ["a GCP system pool on c3-highcpu-4", environment([gcpRegion("usc1", "us-central1", 40, { system: { instanceType: "c3-highcpu-4" } })])],
     ["an AWS VPC in RFC 6598 shared space", environment([{ ...use1, cidr: "100.64.0.0/16", replicaRegion: "us-west-2" }])],

@@ -13,14 +13,18 @@
  *   letter. In regions that map codes per account (us-east-1, us-west-1), the
  *   letters are the union over accounts: an account may see fewer of them,
  *   never others (`aws ec2 describe-availability-zones --region <r>`).
+ *   Cross-checked against one account's answers as moto records them
+ *   (getmoto/moto moto/ec2/models/availability_zones_and_regions.py, commit
+ *   6b891cb): same letters everywhere, that account seeing a+b in us-west-1.
  * - GCP: "Regions and zones" in the Compute Engine docs
  *   (cloud.google.com/compute/docs/regions-zones); the zones are the region,
  *   a dash and a letter (`gcloud compute zones list --filter=region:<r>`).
  *   Letters are not always a, b, c: europe-west1 and us-east1 lost their `a`
  *   zones, us-central1 has an `f`.
  *
- * A region missing here is refused with a message asking for its zones: a
- * guessed list would let a typo through to the cloud.
+ * A region missing here gets only the zone names' form checked
+ * (`<region><letter>`): a guessed list would refuse real zones. Add a region
+ * with its zones from the cloud to have them checked.
  */
 import type { Cloud } from "./sizing";
 
