@@ -377,8 +377,9 @@ const RFC1918_SPACE = space(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], "
 /**
  * Node, pod and control-plane ranges: RFC 1918 plus the RFC 6598 shared
  * address space 100.64.0.0/10. Both clouds accept 100.64/10 (AWS VPC CIDR
- * blocks, and EKS's custom-networking guide uses it for pods; GKE lists it among
- * its valid non-RFC 1918 subnet and secondary ranges) and no internet host is
+ * blocks, and EKS's custom-networking guide uses it for pods; the VPC "Valid
+ * ranges" list that Compute Engine subnet primary and secondary ranges (GKE
+ * nodes, pods, services) refer to includes it) and no internet host is
  * ever addressed from it, so routing pods there never shadows a public
  * destination — which any other public range would, for every pod of the
  * environment. The policies count it as non-public too (policies/model/cidr.ts).

@@ -9,11 +9,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, it } from "vitest";
+import { synthesize } from "../cli/engine/synthesize";
 import { stackConfigPath } from "../stacks/config";
 import { zonesOf } from "../components/plan/zones";
 import { ConfigError, formatIssue, isProductionLike, parseEnvironmentConfig } from "../stacks/validate";
 import { cronProblem } from "../stacks/validate-cron";
 import { awsRegion, awsZones, environment, gcpRegion, gcpZones, threeAwsRegions } from "./helpers/fixtures";
+import { flatten } from "./helpers/harness";
 
 function problems(raw: unknown, stack?: string): string[] {
   try {
@@ -235,6 +237,13 @@ describe("refusing what the clouds would refuse", () => {
     ["0 2 * * MON", 'day of week field "MON" is not a number, range, list or step'],
   ])("cronProblem(%j) is %j", (expression, problem) => {
     expect(cronProblem(expression)).toBe(problem);
+  });
+
+  it("a config whose every region is lost stops the program with the config error, not a planner exception", async () => {
+    const lost = environment(threeAwsRegions().map((r) => ({ ...r, phase: "lost" })));
+    const error = await synthesize({ stack: "test", strict: true, config: flatten(lost) }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["regions"]);
   });
 
   it("the synth command refuses the prod config with zone eu-west-1d: exit 2, the zone named, nothing written", async () => {
