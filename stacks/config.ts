@@ -95,15 +95,19 @@ function isEncryptedValue(value: string): boolean {
   );
 }
 
-/** Picks this project's keys out of a flat config map and validates them. */
-export function environmentFromFlatConfig(flat: Record<string, string>, source?: string): EnvironmentConfig {
+/**
+ * Picks this project's keys out of a flat config map and validates them;
+ * `stack`, when given, is the stack the config belongs to (its name must be
+ * `environment.name`).
+ */
+export function environmentFromFlatConfig(flat: Record<string, string>, source?: string, stack?: string): EnvironmentConfig {
   const raw: Record<string, unknown> = {};
   const prefix = `${PROJECT}:`;
   for (const [key, value] of Object.entries(flat)) {
     if (!key.startsWith(prefix) || SECRET_KEYS.has(key.slice(prefix.length))) continue;
     raw[key.slice(prefix.length)] = parseValue(value);
   }
-  return parseEnvironmentConfig(raw, source);
+  return parseEnvironmentConfig(raw, source, stack);
 }
 
 export function loadStackConfigFile(file: string): EnvironmentConfig {

@@ -26,7 +26,7 @@ export interface ProgramResult {
 
 export async function program(): Promise<ProgramResult> {
   const stack = pulumi.getStack();
-  const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${stack}`);
+  const config = environmentFromFlatConfig(pulumi.runtime.allConfig(), `config of stack ${stack}`, stack);
   const previous = await previousRollout();
   const issues = rolloutIssues(previous, config);
   if (issues.length > 0) throw new ConfigError(issues, `rollout of stack ${stack}`);

@@ -74,6 +74,8 @@ export function backupIssues(config: EnvironmentConfig): ConfigIssue[] {
       return;
     }
     const replica = replicaRegionOf(regions, i);
+    // With every region lost, validate.ts reports that once; a missing copy target is its consequence.
+    if (replica === undefined && regions.every((o) => o.phase === "lost")) return;
     if (replica === undefined) {
       issues.push({
         path,

@@ -6,11 +6,17 @@
  */
 import type { z } from "zod";
 import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
-import { describeSupportedTypes, instanceType } from "../components/plan/sizing";
+import { GCP_SYSTEM_MACHINE_HINT, describeSupportedTypes, instanceType, isSystemMachineType } from "../components/plan/sizing";
+import { knownZoneRegions, zonesOf } from "../components/plan/zones";
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
 import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
 import { backupIssues, isRegionName } from "./validate-backups";
 import { deployerIssues } from "./validate-deployer";
+import { cronProblem } from "./validate-cron";
+import { environmentIssues } from "./validate-environment";
+export { isCron } from "./validate-cron";
+export { PRODUCTION_LIKE_WORDS, isProductionLike } from "./validate-environment";
+import { scyllaIssues } from "./validate-scylla";
 
 export interface ConfigIssue {
   /** Field path, e.g. `regions[1].cidr`. */
@@ -36,11 +42,15 @@ export function formatIssue(issue: ConfigIssue): string {
   return `${issue.path}: ${issue.message}${got}`;
 }
 
-/** Parses and validates raw config; throws `ConfigError` with every problem found. */
-export function parseEnvironmentConfig(raw: unknown, source?: string): EnvironmentConfig {
+/**
+ * Parses and validates raw config; throws `ConfigError` with every problem found.
+ * `stack` is the Pulumi stack the config belongs to; when given,
+ * `environment.name` must equal it.
+ */
+export function parseEnvironmentConfig(raw: unknown, source?: string, stack?: string): EnvironmentConfig {
   const parsed = environmentSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(parsed.error.issues.flatMap(fromZodIssue), source);
-  const issues = crossFieldIssues(parsed.data);
+  const issues = [...environmentIssues(raw, parsed.data, stack), ...crossFieldIssues(parsed.data)];
   if (issues.length > 0) throw new ConfigError(issues, source);
   return parsed.data;
 }
@@ -92,10 +102,9 @@ function boundMessage(word: string, bound: number | bigint, origin: string): str
   return `must be ${word} ${bound}`;
 }
 
-/** Zones must be `<region><letter>` on AWS and `<region>-<letter>` on GCP. */
-export function zoneBelongsTo(cloud: RegionConfig["cloud"], region: string, zone: string): boolean {
-  const suffix = zone.slice(region.length);
-  return zone.startsWith(region) && (cloud === "aws" ? /^[a-z]$/ : /^-[a-z]$/).test(suffix);
+/** Zone names are `<region><letter>` on AWS and `<region>-<letter>` on GCP. */
+function zoneFormOf(cloud: RegionConfig["cloud"], region: string, zone: string): boolean {
+  return zone.startsWith(region) && (cloud === "aws" ? /^[a-z]$/ : /^-[a-z]$/).test(zone.slice(region.length));
 }
 
 /** The replication factor a region must hold: the largest declared for it, or ScyllaDB's usual 3. */
@@ -119,13 +128,15 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
   const ranges: NamedRange[] = [];
   const regionKeys = new Set(config.regions.map((r) => r.key));
 
-  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, why?: string): Cidr | undefined => {
+  const range = (path: string, text: string, minPrefix: number, maxPrefix: number, why?: string, space: AddressSpace = INTERNAL_SPACE): Cidr | undefined => {
     const parsed = parseCidr(text);
     if (typeof parsed === "string") {
       issues.push({ path, message: `${parsed}`, value: text });
     } else if (parsed.prefix < minPrefix || parsed.prefix > maxPrefix) {
       const allowed = minPrefix === maxPrefix ? `must be a /${minPrefix}` : `prefix length must be between /${minPrefix} and /${maxPrefix}`;
       issues.push({ path, message: `${allowed}${why ? ` (${why})` : ""}`, value: text });
+    } else if (!space.ranges.some((p) => contains(p, parsed))) {
+      issues.push({ path, message: `must lie in ${space.description}`, value: text });
     } else {
       ranges.push({ path, text, cidr: parsed });
       return parsed;
@@ -159,13 +170,22 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
       const example = region.cloud === "aws" ? "us-east-1" : "us-central1";
       issues.push({ path: at("region"), message: `is not a ${region.cloud} region name like ${example}`, value: region.region });
     }
+    // A region the zone table lists gets its real zones checked; any other region (a new one, or
+    // the benchmark's synthetic ones) only the zone name's form, since a guessed list would refuse real zones.
+    const realZones = zonesOf(region.cloud, region.region);
     const zones = new Set<string>();
     region.zones.forEach((zone, z) => {
       if (zones.has(zone)) issues.push({ path: at(`zones[${z}]`), message: "is listed twice; one rack per distinct zone", value: zone });
       zones.add(zone);
-      if (!zoneBelongsTo(region.cloud, region.region, zone)) {
+      if (realZones !== undefined && !realZones.includes(zone)) {
+        issues.push({ path: at(`zones[${z}]`), message: `is not a zone of ${region.region}; its zones are ${realZones.join(", ")}`, value: zone });
+      } else if (realZones === undefined && !zoneFormOf(region.cloud, region.region, zone)) {
         const form = region.cloud === "aws" ? `${region.region}a` : `${region.region}-a`;
-        issues.push({ path: at(`zones[${z}]`), message: `is not a zone of ${region.region} (zones look like ${form})`, value: zone });
+        issues.push({
+          path: at(`zones[${z}]`),
+          message: `is not a zone of ${region.region} (zones look like ${form}; components/plan/zones.ts lists the real zones of ${knownZoneRegions(region.cloud).join(", ")})`,
+          value: zone,
+        });
       }
     });
 
@@ -193,14 +213,13 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
       case "aws":
         issues.push(...awsRegionIssues(config, region, at));
         range(at("cidr"), region.cidr, 16, 20, "an AWS VPC is at most a /16, and eight per-zone blocks are carved from it");
-        {
-          const service = range(at("serviceCidr"), region.serviceCidr, 12, 24, "EKS accepts service ranges from /12 to /24");
-          if (service && !PRIVATE_RANGES.some((p) => contains(p, service))) {
-            issues.push({ path: at("serviceCidr"), message: "must lie in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (an EKS requirement)", value: region.serviceCidr });
-          }
-        }
+        range(at("serviceCidr"), region.serviceCidr, 12, 24, "EKS accepts service ranges from /12 to /24", RFC1918_SPACE);
         break;
       case "gcp": {
+        const system = region.system.instanceType;
+        if (system !== undefined && !isSystemMachineType("gcp", system)) {
+          issues.push({ path: at("system.instanceType"), message: `is not a Compute Engine machine type like n2-standard-4 (${GCP_SYSTEM_MACHINE_HINT})`, value: system });
+        }
         range(at("cidr"), region.cidr, 8, 24);
         const pods = range(at("podCidr"), region.podCidr, 8, 21);
         range(at("masterCidr"), region.masterCidr, 28, 28, "GKE gives the private control plane exactly 16 addresses");
@@ -296,21 +315,50 @@ function crossFieldIssues(config: EnvironmentConfig): ConfigIssue[] {
     }
   });
 
-  if (!isCron(config.backups.schedule)) {
-    issues.push({ path: "backups.schedule", message: "must be a 5-field cron expression like \"0 2 * * *\"", value: config.backups.schedule });
-  }
+  const cron = cronProblem(config.backups.schedule);
+  if (cron !== undefined) issues.push({ path: "backups.schedule", message: cron, value: config.backups.schedule });
+  issues.push(...scyllaIssues(config));
   issues.push(...backupIssues(config));
   issues.push(...deployerIssues(config));
   return issues;
 }
 
-const PRIVATE_RANGES: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"].map((c) => parseCidr(c) as Cidr);
+interface AddressSpace {
+  readonly ranges: readonly Cidr[];
+  readonly description: string;
+}
+
+const space = (cidrs: readonly string[], why: string): AddressSpace => ({
+  ranges: cidrs.map((c) => parseCidr(c) as Cidr),
+  description: `${cidrs.slice(0, -1).join(", ")} or ${cidrs[cidrs.length - 1]} (${why})`,
+});
+
+/**
+ * EKS takes a service range only inside RFC 1918 space (EKS API reference,
+ * KubernetesNetworkConfigRequest.serviceIpv4Cidr: "Within one of the following
+ * private IP address blocks: 10.0.0.0/8, 172.16.0.0/12, or 192.168.0.0/16").
+ */
+const RFC1918_SPACE = space(["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"], "an EKS requirement");
+
+/**
+ * Node, pod and control-plane ranges: RFC 1918 plus the RFC 6598 shared
+ * address space 100.64.0.0/10. Both clouds accept 100.64/10 (AWS VPC CIDR
+ * blocks, and EKS's custom-networking guide uses it for pods; the VPC "Valid
+ * ranges" list that Compute Engine subnet primary and secondary ranges (GKE
+ * nodes, pods, services) refer to includes it) and no internet host is
+ * ever addressed from it, so routing pods there never shadows a public
+ * destination — which any other public range would, for every pod of the
+ * environment. The policies count it as non-public too (policies/model/cidr.ts).
+ */
+const INTERNAL_SPACE = space(
+  ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"],
+  "private address space: RFC 1918, or RFC 6598 shared space; a public range would shadow real internet addresses for every pod",
+);
 
 function contains(outer: Cidr, inner: Cidr): boolean {
   return inner.prefix >= outer.prefix && overlaps(outer, inner);
 }
 
-const EC2_INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
 /** Rules only AWS regions have: EKS's own limits and the public endpoint's exposure. */
 function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at: (field: string) => string): ConfigIssue[] {
@@ -320,7 +368,7 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
     issues.push({ path: at("zones"), message: "must list at least 2 zones: EKS places its control plane in subnets of two or more zones", value: region.zones });
   }
   const system = region.system.instanceType;
-  if (system !== undefined && !EC2_INSTANCE_TYPE.test(system)) {
+  if (system !== undefined && !isSystemMachineType("aws", system)) {
     issues.push({ path: at("system.instanceType"), message: "is not an EC2 instance type like m7i.xlarge", value: system });
   }
   region.publicAccessCidrs.forEach((c, n) => {
@@ -329,22 +377,4 @@ function awsRegionIssues(config: EnvironmentConfig, region: AwsRegionConfig, at:
     if (typeof parsed === "string") issues.push({ path: at(`publicAccessCidrs[${n}]`), message: parsed, value: c });
   });
   return issues;
-}
-
-const CRON_FIELD = /^(\*|\d+(-\d+)?)(\/\d+)?(,(\*|\d+(-\d+)?)(\/\d+)?)*$/;
-// Day of week is 0–6: Manager parses schedules with robfig/cron v3, which rejects 7 (Sunday in some crons).
-const CRON_BOUNDS: ReadonlyArray<readonly [number, number]> = [[0, 59], [0, 23], [1, 31], [1, 12], [0, 6]];
-
-/** A standard 5-field numeric cron expression, a subset of what Scylla Manager accepts. */
-export function isCron(expression: string): boolean {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return false;
-  return fields.every((field, i) => {
-    if (!CRON_FIELD.test(field)) return false;
-    const [lo, hi] = CRON_BOUNDS[i]!;
-    return (field.match(/\d+/g) ?? []).every((n, j, all) => {
-      const isStep = field.includes("/") && j === all.length - 1 && field.endsWith(`/${n}`);
-      return isStep ? Number(n) >= 1 : Number(n) >= lo && Number(n) <= hi;
-    });
-  });
 }

@@ -42,6 +42,8 @@ describe("Scylla node groups (prod)", () => {
   it.each(REGIONS)("%s: one group per rack, each in exactly one zone, no two racks sharing a zone", (name, region) => {
     const racks = inRegion(prod.resources, T.nodeGroup, region).filter(isScylla);
     expect(racks.map((g) => g.name)).toEqual([`${name}-scylla-a`, `${name}-scylla-b`, `${name}-scylla-c`]);
+    // The scheme GKE pools were renamed to; EKS groups always had it, so they carry no alias.
+    expect(racks.map((g) => g.aliases)).toEqual([undefined, undefined, undefined]);
     const zones = racks.map((g) => {
       const subnetZones = new Set((g.inputs.subnetIds as string[]).map((id) => zoneOfSubnet(prod.resources, id)));
       expect(subnetZones.size, g.name).toBe(1);

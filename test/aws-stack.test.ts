@@ -1,3 +1,5 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SynthResult } from "../cli/engine/synthesize";
 import { T, ancestorOfType, countByType, regionOf } from "./helpers/aws";
@@ -113,6 +115,13 @@ describe("resource counts", () => {
       }),
     );
     expect(cloudSide(dev.resources)).toHaveLength(98);
+  });
+
+  it("docs/aws.md states the synth's totals", () => {
+    const doc = fs.readFileSync(path.join(__dirname, "..", "docs", "aws.md"), "utf8").replace(/\s+/g, " ");
+    const stated = /records (\d+) resources for `prod` \((\d+) AWS resources[^)]*\) and (\d+) for `dev` \((\d+) AWS resources\)/.exec(doc);
+    const aws = (rs: readonly RecordedResource[]) => rs.filter((r) => r.type.startsWith("aws:")).length;
+    expect(stated?.slice(1).map(Number)).toEqual([prod.resources.length, aws(prod.resources), dev.resources.length, aws(dev.resources)]);
   });
 
   it("gives every resource a logical name no other type uses, so no two ids collide", () => {

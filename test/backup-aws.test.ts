@@ -31,7 +31,7 @@ beforeAll(async () => {
   prod = await synthStack("prod");
   dev = await synthStack("dev");
   locked = await synthStack(
-    "locked",
+    "test",
     environment(threeAwsRegions().slice(0, 2), {
       backups: { objectLock: { mode: "COMPLIANCE", days: 30 }, transition: { days: 45, storageClass: "GLACIER_IR" }, noncurrentVersionDays: 60 },
     }),
@@ -198,7 +198,7 @@ describe("every DC's backups exist in two regions", () => {
 
   it("a lost region is skipped: the ring closes over the surviving regions", async () => {
     const [use1, usw2, euw1] = threeAwsRegions();
-    const result = await synthStack("lost", environment([use1, usw2, { ...euw1, phase: "lost" }]));
+    const result = await synthStack("test", environment([use1, usw2, { ...euw1, phase: "lost" }]));
     expect(replicationMap(result)).toEqual({
       "scylla-ha-test-us-east-1-backup": "scylla-ha-test-us-west-2-backup",
       "scylla-ha-test-us-west-2-backup": "scylla-ha-test-us-east-1-backup",

@@ -17,7 +17,7 @@ let production: SynthResult;
 beforeAll(async () => {
   staging = await synthStack("staging");
   production = await synthStack(
-    "gcp2",
+    "test",
     environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)], {
       backups: { transition: { days: 30, storageClass: "COLDLINE" } },
     }),

@@ -18,7 +18,7 @@ const JOB = "kubernetes:batch/v1:Job";
 let result: SynthResult;
 
 beforeAll(async () => {
-  result = await synthStack("restore", environment([awsRegion("use1", "us-east-1", 0, { phase: "datacenter", restore: RESTORE })]));
+  result = await synthStack("test", environment([awsRegion("use1", "us-east-1", 0, { phase: "datacenter", restore: RESTORE })]));
 });
 
 const job = (step: string) => named(result.resources, JOB, `test-use1-restore-${step}`);

@@ -93,7 +93,7 @@ describe("environment config", () => {
     [
       "a zone that is not in its region",
       environment([{ ...use1, zones: ["us-east-1a", "us-east-1b", "us-west-2c"] }]),
-      ['regions[0].zones[2]: is not a zone of us-east-1 (zones look like us-east-1a) (got "us-west-2c")'],
+      ['regions[0].zones[2]: is not a zone of us-east-1; its zones are us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1e, us-east-1f (got "us-west-2c")'],
     ],
     [
       "an unknown cloud",
@@ -151,7 +151,7 @@ describe("environment config", () => {
     [
       "a GCP zone of another region",
       environment([gcpRegion("usc1", "us-central1", 40, { zones: ["us-central1-a", "us-central1-b", "us-east1-c"] })]),
-      ['regions[0].zones[2]: is not a zone of us-central1 (zones look like us-central1-a) (got "us-east1-c")'],
+      ['regions[0].zones[2]: is not a zone of us-central1; its zones are us-central1-a, us-central1-b, us-central1-c, us-central1-f (got "us-east1-c")'],
     ],
     [
       "a GCP machine type without local SSD",

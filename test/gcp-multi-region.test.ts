@@ -15,7 +15,7 @@ const all = () => result.resources;
 const REGIONS = [gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)];
 
 beforeAll(async () => {
-  result = await synthStack("gcp2", environment(REGIONS));
+  result = await synthStack("test", environment(REGIONS));
 });
 
 describe("two GCP regions in production", () => {

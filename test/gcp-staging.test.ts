@@ -200,12 +200,22 @@ describe("staging on GCP", () => {
     });
   });
 
+  it("keeps the URN each Scylla pool had before the naming was unified, so the rename replaces nothing", () => {
+    // Same parent chain and type, the old `<env>-<key>-<zone>` name: the URN the deployed pool has in state.
+    const chain = "scylla-ha:index:Environment$scylla-ha:gcp:Region$scylla-ha:gcp:NodePools$gcp:container/nodePool:NodePool";
+    const pools = ofType(all(), "gcp:container/nodePool:NodePool");
+    expect(pools.map((p) => [p.name, p.aliases])).toEqual([
+      ["staging-usc1-system", undefined],
+      ...["a", "b", "c"].map((l) => [`staging-usc1-scylla-${l}`, [`urn:pulumi:staging::scylla-ha-stack::${chain}::staging-usc1-us-central1-${l}`]]),
+    ]);
+  });
+
   it("gives each rack its own single-zone Scylla pool", () => {
     const pools = ofType(all(), "gcp:container/nodePool:NodePool").filter(isScyllaPool);
     expect(pools.map((p) => [p.name, p.inputs.name, p.inputs.nodeLocations, p.inputs.nodeCount])).toEqual([
-      ["staging-usc1-us-central1-a", "scylla-a", ["us-central1-a"], 1],
-      ["staging-usc1-us-central1-b", "scylla-b", ["us-central1-b"], 1],
-      ["staging-usc1-us-central1-c", "scylla-c", ["us-central1-c"], 1],
+      ["staging-usc1-scylla-a", "scylla-a", ["us-central1-a"], 1],
+      ["staging-usc1-scylla-b", "scylla-b", ["us-central1-b"], 1],
+      ["staging-usc1-scylla-c", "scylla-c", ["us-central1-c"], 1],
     ]);
     for (const pool of pools) {
       expect(pool.inputs.location, pool.name).toBe("us-central1");

@@ -92,9 +92,9 @@ describe("GcpRegion built directly", () => {
     const dependsOn = await Promise.all(region.cluster.dependsOn.map((r) => unwrap(r.urn)));
     expect(dependsOn.map((urn) => urn.split("::").pop())).toEqual([
       "test-euw4-system",
-      "test-euw4-europe-west4-a",
-      "test-euw4-europe-west4-b",
-      "test-euw4-europe-west4-c",
+      "test-euw4-scylla-a",
+      "test-euw4-scylla-b",
+      "test-euw4-scylla-c",
       "test-euw4-nat",
       "test-euw4-webhooks",
     ]);

@@ -23,9 +23,9 @@ describe("each rollout phase adds exactly its resources", () => {
   const results: Record<string, SynthResult> = {};
 
   beforeAll(async () => {
-    let previous = (await synthStack("prod", environment(regions))).outputs;
+    let previous = (await synthStack("test", environment(regions))).outputs;
     for (const phase of phases) {
-      results[phase] = await synthStack("prod", environment([...regions, { ...apse1, phase }]), previous);
+      results[phase] = await synthStack("test", environment([...regions, { ...apse1, phase }]), previous);
       previous = results[phase]!.outputs;
     }
   }, 120_000);
@@ -112,8 +112,8 @@ describe("a lost region", () => {
     [r, ...ancestors(lost.resources, r)].some((a) => a.name === `test-${key}` || a.name.startsWith(`test-${key}-`) || a.name.endsWith(`-${key}`));
 
   beforeAll(async () => {
-    const before = await synthStack("prod", environment(regions));
-    lost = await synthStack("prod", environment([{ ...regions[0], phase: "lost" }, regions[1], regions[2]]), before.outputs);
+    const before = await synthStack("test", environment(regions));
+    lost = await synthStack("test", environment([{ ...regions[0], phase: "lost" }, regions[1], regions[2]]), before.outputs);
   }, 60_000);
 
   it("freezes every resource of the region and every link to it: no update, no delete", () => {
@@ -160,13 +160,13 @@ describe("a lost region", () => {
 
 describe("secrets a deployment needs", () => {
   it("refuses to deploy without the CQL passwords and the alert receiver, before any resource", async () => {
-    const error = await synthesize({ stack: "dev", strict: true, preview: false, config: flatten(environment()) }).catch((e: unknown) => e);
+    const error = await synthesize({ stack: "test", strict: true, preview: false, config: flatten(environment()) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues.map((i) => i.path)).toEqual(["cqlSuperuserPassword", "cqlManagerPassword", "cqlReplicationPassword", "alertWebhookUrl"]);
   });
 
   it("names every missing secret of a multi-DC deployment at once", async () => {
-    const error = await synthesize({ stack: "prod", strict: true, preview: false, config: flatten(environment(threeAwsRegions())) }).catch((e: unknown) => e);
+    const error = await synthesize({ stack: "test", strict: true, preview: false, config: flatten(environment(threeAwsRegions())) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues.map((i) => i.path)).toEqual([
       "agentAuthToken",

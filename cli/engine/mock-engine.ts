@@ -30,6 +30,11 @@ interface RegisterRequest {
   getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getRetainondelete(): boolean; getDeletedwith(): string; getReplaceonchangesList(): string[];
   getIgnorechangesList(): string[]; getDeletebeforereplace(): boolean;
+  getAliasesList(): AliasProto[];
+}
+interface AliasProto {
+  getUrn(): string;
+  getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 }
 interface ReadRequest {
   getType(): string; getName(): string; getParent(): string; getId(): string; getProvider(): string;
@@ -224,9 +229,39 @@ export class MockEngine implements pulumi.runtime.Mocks {
       replaceOnChanges: req.getReplaceonchangesList(),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      ...this.aliasesOf(req),
     };
     this.resources.push(recorded);
     if (isProvider && id) this.providerInputs.set(`${recorded.urn}::${id}`, inputs);
+  }
+
+  /**
+   * The URNs a registration's aliases stand for, resolved as the engine does:
+   * an alias spec inherits every part it leaves out (stack, project, type,
+   * name, parent) from the resource, and a type is qualified by the parent's
+   * whole type chain, the root Stack excluded (@pulumi/pulumi 3.248.0
+   * resource.js `createUrn`). The SDK mock's own URNs keep only the nearest
+   * parent type (runtime/mocks.js `newUrn`), so the chain is rebuilt from the
+   * recorded parents rather than read off the parent's mock URN.
+   */
+  private aliasesOf(req: RegisterRequest): { aliases?: string[] } {
+    const qualifiedType = (urn: string): string => {
+      const r = this.resources.find((x) => x.urn === urn);
+      if (!r || r.type === "pulumi:pulumi:Stack") return "";
+      const parent = r.parent ? qualifiedType(r.parent) : "";
+      return parent ? `${parent}$${r.type}` : r.type;
+    };
+    const aliases = req.getAliasesList().map((alias) => {
+      const spec = alias.getSpec();
+      if (!spec) return alias.getUrn();
+      const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+      const chain = parent ? qualifiedType(parent) : "";
+      const type = spec.getType() || req.getType();
+      const stack = spec.getStack() || this.options.stack;
+      const project = spec.getProject() || this.options.project;
+      return `urn:pulumi:${stack}::${project}::${chain ? `${chain}$${type}` : type}::${spec.getName() || req.getName()}`;
+    });
+    return aliases.length > 0 ? { aliases } : {};
   }
 
   private track(p: Promise<unknown>): void {

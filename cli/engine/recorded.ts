@@ -21,6 +21,8 @@ export interface RecordedResource {
   readonly replaceOnChanges: readonly string[];
   readonly ignoreChanges: readonly string[];
   readonly deleteBeforeReplace: boolean;
+  /** URNs the resource was known by before a rename (`aliases`), resolved as the engine resolves them; absent when none. */
+  readonly aliases?: readonly string[];
 }
 
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

@@ -74,7 +74,7 @@ export interface SynthResult {
 export async function synthesize(options: SynthOptions): Promise<SynthResult> {
   const file = options.configFile ?? stackConfigPath(options.stack);
   const { flat, encrypted } = withEncryptedStandIns(options.config ?? readStackConfigFile(file));
-  environmentFromFlatConfig(flat, file);
+  environmentFromFlatConfig(flat, file, options.stack);
   // Marked secret, as the CLI marks `secure:` keys: getSecret wraps them and they never render in clear.
   pulumi.runtime.setAllConfig(flat, encrypted);
   const note = options.onNote ?? ((n: string) => process.stderr.write(`${n}\n`));

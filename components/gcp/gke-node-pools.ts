@@ -54,16 +54,17 @@ export class GkeNodePools extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.scyllaPools = Object.fromEntries(region.racks.map((rack) => [rack.name, this.scyllaPool(rack, args)]));
+    this.scyllaPools = Object.fromEntries(region.racks.map((rack) => [rack.name, this.scyllaPool(name, rack, args)]));
     this.registerOutputs({});
   }
 
-  private scyllaPool(rack: RackPlan, args: GkeNodePoolsArgs): gcp.container.NodePool {
+  private scyllaPool(name: string, rack: RackPlan, args: GkeNodePoolsArgs): gcp.container.NodePool {
     const { plan, region, cluster } = args;
     const pool = rack.nodePool;
     return new gcp.container.NodePool(
-      // The planner's stable per-rack name (`${environment}-${key}-${zone}`): reordering zones never renames a pool.
-      rack.resourceName,
+      // One scheme on both clouds: `<region resource>-<pool name>` (`prod-usc1-scylla-a`), keyed by
+      // the zone letter, never a list position (components/plan/naming.ts).
+      `${name}-${pool.poolName}`,
       {
         cluster: cluster.id,
         name: pool.poolName,
@@ -94,8 +95,11 @@ export class GkeNodePools extends pulumi.ComponentResource {
         management: { autoRepair: false, autoUpgrade: false },
         upgradeSettings: { strategy: "SURGE", maxSurge: 1, maxUnavailable: 0 },
       },
-      // Deleting a pool deletes the rack's data; production must unprotect first.
-      { parent: this, ...statefulOptions(plan) },
+      // Deleting a pool deletes the rack's data; production must unprotect first. Until the
+      // naming was unified these pools were named `<env>-<key>-<zone>`: the alias keeps the
+      // deployed URN, so the rename is a no-op for the engine instead of a replacement that
+      // would drain the rack and lose its local NVMe. The physical name (`scylla-a`) is unchanged.
+      { parent: this, ...statefulOptions(plan), aliases: [{ name: rack.resourceName }] },
     );
   }
 }

@@ -20,7 +20,13 @@ export function zoneSuffix(region: string, zone: string): string {
   return zone.slice(region.length).replace(/^-/, "");
 }
 
-/** Node pool names are per cluster, so the zone letter keeps them short and unique. */
+/**
+ * Node pool names are per cluster, so the zone letter keeps them short and
+ * unique. Both clouds use them the same way: the physical pool / node group is
+ * named by it (the AWS system group by it as a prefix, since that group is
+ * replaceable), and its logical name is `<region resource>-<pool name>`
+ * (`prod-use1-scylla-a`, `prod-usc1-system`).
+ */
 export function rackPoolName(region: string, zone: string): string {
   return `scylla-${zoneSuffix(region, zone)}`;
 }

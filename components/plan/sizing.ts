@@ -163,6 +163,26 @@ export function describeSupportedTypes(cloud: Cloud): string {
   return [...families].map(([family, sizes]) => `${family}${sep}{${sizes.join(",")}}`).join(", ");
 }
 
+/**
+ * Machine types the system pool may use. Any general-purpose shape works
+ * there, so this checks the form, not a table: EC2 `<family>.<size>`; Compute
+ * Engine predefined `<series>-<standard|highmem|highcpu>-<vCPUs>` of a
+ * general-purpose or compute-optimised series (Compute Engine "Machine
+ * families resource and comparison guide"). Shared-core (e2-micro…) and
+ * custom types are left out: too small, or sized outside the table.
+ */
+const SYSTEM_MACHINE: Readonly<Record<Cloud, RegExp>> = {
+  aws: /^[a-z][a-z0-9-]*\.[a-z0-9]+$/,
+  gcp: /^(e2|n1|n2|n2d|n4|n4d|c2|c2d|c3|c3d|c4|c4a|c4d|t2a|t2d)-(standard|highmem|highcpu)-\d+$/,
+};
+
+export const GCP_SYSTEM_MACHINE_HINT =
+  "<series>-<standard|highmem|highcpu>-<vCPUs> of series e2, n1, n2, n2d, n4, n4d, c2, c2d, c3, c3d, c4, c4a, c4d, t2a or t2d";
+
+export function isSystemMachineType(cloud: Cloud, name: string): boolean {
+  return SYSTEM_MACHINE[cloud].test(name);
+}
+
 /** Default system-pool machine per cloud: 4 vCPU / 16 GiB holds operators, webhooks, Manager and Prometheus. */
 export const DEFAULT_SYSTEM_INSTANCE_TYPE: Readonly<Record<Cloud, string>> = {
   aws: "m7i.xlarge",

@@ -219,7 +219,11 @@ export interface RackPlan {
   readonly name: string;
   readonly zone: string;
   readonly members: number;
-  /** Logical-name prefix of the rack's resources: `${environment}-${key}-${zone}`. */
+  /**
+   * `${environment}-${key}-${zone}`: the logical name GKE rack pools had before
+   * both clouds named pools `<region resource>-<pool name>`; kept as their alias
+   * so the rename never replaces a deployed pool.
+   */
   readonly resourceName: string;
   readonly nodePool: RackPoolPlan;
 }

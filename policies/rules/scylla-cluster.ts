@@ -95,7 +95,7 @@ export const scyllaRaftMajority = stackRule<{ minDatacenters: number }>({
   name: "scylla-raft-majority",
   description: "Production has at least three datacenters and no datacenter holds half or more of the nodes, so losing a region keeps a Raft majority.",
   severity: "critical",
-  remediation: "Run at least three regions with equal node counts (or add a zero-token arbiter DC); two equal DCs lose schema and topology changes with either region.",
+  remediation: "Run at least three regions with equal node counts; two equal DCs lose schema and topology changes with either region. (A zero-token arbiter DC is not an option here: Scylla Operator v1.21.1 cannot run zero-token nodes, so the config has no way to declare one.)",
   configSchema: { properties: { minDatacenters: { type: "integer", minimum: 1, default: 3 } } },
   *check(graph, { minDatacenters }): Iterable<Finding> {
     const dcs = datacenters(graph).filter((dc) => nodes(dc) > 0);

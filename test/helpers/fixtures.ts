@@ -2,7 +2,9 @@
  * Config fixtures: small valid environments per cloud that tests copy and
  * break one field at a time, plus the zone fixtures the engine answers with.
  */
-export { awsZones, gcpZones } from "../../cli/engine/zones";
+import { awsZones, gcpZones } from "../../cli/engine/zones";
+
+export { awsZones, gcpZones };
 
 /**
  * A replica region for every fixture region. A single-region environment must
@@ -26,7 +28,8 @@ export function awsRegion(key: string, region: string, cidrOctet: number, extra:
     key,
     cloud: "aws",
     region,
-    zones: ["a", "b", "c"].map((l) => `${region}${l}`),
+    // The region's first three real zones: validation refuses a zone the region does not have.
+    zones: awsZones(region).slice(0, 3),
     cidr: `10.${cidrOctet}.0.0/16`,
     serviceCidr: `172.${16 + cidrOctet}.0.0/16`,
     scylla: { instanceType: "i4i.2xlarge", nodesPerRack: 1 },
@@ -41,7 +44,7 @@ export function gcpRegion(key: string, region: string, cidrOctet: number, extra:
     cloud: "gcp",
     project: "scylla-ha-test",
     region,
-    zones: ["a", "b", "c"].map((l) => `${region}-${l}`),
+    zones: gcpZones(region).slice(0, 3),
     cidr: `10.${cidrOctet}.0.0/20`,
     podCidr: `10.${cidrOctet + 100}.0.0/16`,
     serviceCidr: `10.${cidrOctet}.16.0/20`,
