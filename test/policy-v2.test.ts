@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { analyseFailureDomains } from "../policies/failure";
-import { publicAddressCount } from "../policies/model/cidr";
+import { isPublicIpv6, publicAddressCount } from "../policies/model/cidr";
 import { cpuSetSize, eksAllocatable, gkeAllocatable, machine } from "../policies/model/instances";
 import { scyllaPodFitsNode, scyllaRackPoolSize, systemPoolCapacity } from "../policies/rules/capacity";
 import { dataPortsNotPublic, loadBalancersNotPublic } from "../policies/rules/exposure";
@@ -186,6 +186,19 @@ describe("exposure of data ports", () => {
     const found = findings(b, dataPortsNotPublic);
     expect(found).toEqual([["prod-usw2-office", "security group prod-usw2-scylla-sg admits 256 public address(es) (203.0.113.0/24, through prod-usw2-office) to ScyllaDB port(s) 5080 (Manager API), 5443 (Manager API TLS), 7000 (inter-node), 7001 (inter-node TLS), 9042 (CQL), 9142 (CQL TLS), 10001 (Manager agent API), 19042 (shard-aware CQL) and 19142 (shard-aware CQL TLS); the data plane must not be reachable from the internet: admit only private ranges"]]);
     expect(findings(b, dataPortsNotPublic, { maxPublicAddresses: 256 })).toEqual([]);
+  });
+
+  it("IPv6 sources: ::/0 and global unicast are public, unique-local and link-local are not", () => {
+    expect(["::/0", "2001:db8::/32", "2600::/12"].map(isPublicIpv6)).toEqual([true, true, true]);
+    expect(["fd00::/8", "fc00::/7", "fe80::/10", "::1/128", "10.0.0.0/8"].map(isPublicIpv6)).toEqual([false, false, false, false, false]);
+    const b = awsEnvironment();
+    const sg = b.ref("prod-euw1-scylla-sg");
+    const p = { provider: b.ref("prod-euw1-aws"), deps: { securityGroupId: [sg] } };
+    b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-euw1-v6-open", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 7000, toPort: 7001, cidrIpv6: "::/0" }, p);
+    b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "prod-euw1-v6-ula", { securityGroupId: sg.id, ipProtocol: "tcp", fromPort: 9042, toPort: 9042, cidrIpv6: "fd00::/8" }, p);
+    expect(findings(b, dataPortsNotPublic)).toEqual([
+      ["prod-euw1-v6-open", "security group prod-euw1-scylla-sg admits public IPv6 space (::/0, through prod-euw1-v6-open) to ScyllaDB port(s) 7000 (inter-node) and 7001 (inter-node TLS); the data plane must not be reachable from the internet: admit only private ranges"],
+    ]);
   });
 
   it("GCP firewall rules: sources judged per target tag, an untagged rule reported once", () => {

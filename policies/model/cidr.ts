@@ -87,3 +87,21 @@ export function coveredBy(inner: readonly string[], outer: readonly string[]): b
     return r !== undefined && union.some((u) => u.first <= r.first && r.last <= u.last);
   });
 }
+
+/**
+ * An IPv6 source is public unless it lies in unique-local (fc00::/7),
+ * link-local (fe80::/10), loopback (::1) or the unspecified address; `::/0`
+ * and any global-unicast prefix admit the internet.
+ */
+export function isPublicIpv6(cidr: string): boolean {
+  const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(cidr.trim());
+  if (!m || !m[1]!.includes(":")) return false;
+  const prefix = Number(m[2]);
+  if (prefix > 128) return false;
+  if (prefix === 0) return true;
+  const head = m[1]!.startsWith("::") ? 0 : parseInt(m[1]!.split(":")[0]!, 16);
+  if (m[1] === "::1" || (m[1] === "::" && prefix === 128)) return false;
+  if (prefix >= 7 && (head & 0xfe00) === 0xfc00) return false;
+  if (prefix >= 10 && (head & 0xffc0) === 0xfe80) return false;
+  return true;
+}

@@ -3,7 +3,8 @@
  * standalone `aws.vpc.SecurityGroupIngressRule`, the older
  * `aws.ec2.SecurityGroupRule` and inline `ingress` blocks) and GCP VPC
  * firewall rules, each reduced to (target, port range, source CIDRs). The
- * exposure and reachability rules both read these.
+ * exposure and reachability rules both read these. Sources keep IPv4 and
+ * IPv6 CIDRs side by side.
  */
 import { type ResourceGraph, arr, num, rec, str, strings } from "./graph";
 import type { GraphResource } from "./types";
@@ -56,17 +57,17 @@ export function awsIngressRules(graph: ResourceGraph): IngressRule[] {
   const out: IngressRule[] = [];
   for (const r of graph.ofType(SG_INGRESS)) {
     const range = tcpRange(r.props.ipProtocol, r.props.fromPort, r.props.toPort);
-    const cidr = str(r.props.cidrIpv4);
-    if (range && cidr) out.push({ resource: r, target: graph.linked(r, "securityGroupId", SG)[0], targetTags: [], fromPort: range[0], toPort: range[1], cidrs: [cidr] });
+    const cidrs = strings([r.props.cidrIpv4, r.props.cidrIpv6]);
+    if (range && cidrs.length) out.push({ resource: r, target: graph.linked(r, "securityGroupId", SG)[0], targetTags: [], fromPort: range[0], toPort: range[1], cidrs });
   }
   for (const r of graph.ofType(SG_RULE).filter((x) => x.props.type === "ingress")) {
     const range = tcpRange(r.props.protocol, r.props.fromPort, r.props.toPort);
-    if (range) out.push({ resource: r, target: graph.linked(r, "securityGroupId", SG)[0], targetTags: [], fromPort: range[0], toPort: range[1], cidrs: strings(r.props.cidrBlocks) });
+    if (range) out.push({ resource: r, target: graph.linked(r, "securityGroupId", SG)[0], targetTags: [], fromPort: range[0], toPort: range[1], cidrs: [...strings(r.props.cidrBlocks), ...strings(r.props.ipv6CidrBlocks)] });
   }
   for (const sg of graph.ofType(SG)) {
     for (const block of arr(sg.props.ingress).map(rec)) {
       const range = tcpRange(block.protocol, block.fromPort, block.toPort);
-      if (range) out.push({ resource: sg, target: sg, targetTags: [], fromPort: range[0], toPort: range[1], cidrs: strings(block.cidrBlocks) });
+      if (range) out.push({ resource: sg, target: sg, targetTags: [], fromPort: range[0], toPort: range[1], cidrs: [...strings(block.cidrBlocks), ...strings(block.ipv6CidrBlocks)] });
     }
   }
   return out;

@@ -60,7 +60,7 @@ export function endpoints(graph: ResourceGraph): Endpoint[] {
 }
 
 /** Why packets cannot be routed between two datacenters' networks, or `undefined` when they can. */
-export function routeProblem(graph: ResourceGraph, a: Endpoint, b: Endpoint): string | undefined {
+export function routeProblem(graph: ResourceGraph, a: Endpoint, b: Endpoint, privateSubnets = awsSubnets(graph).filter((s) => s.role === "private")): string | undefined {
   if (!a.network || !b.network) return `the graph does not show the network of ${!a.network ? a.name : b.name}`;
   if (a.network.urn === b.network.urn) return undefined;
   if (a.cloud !== b.cloud) return `${a.name} (${a.cloud ?? "?"}) and ${b.name} (${b.cloud ?? "?"}) are in different clouds with no interconnect the graph shows`;
@@ -72,7 +72,7 @@ export function routeProblem(graph: ResourceGraph, a: Endpoint, b: Endpoint): st
   if (!peering) return `VPCs ${a.network.name} and ${b.network.name} are not peered`;
   if (!(graph.linking(peering, "vpcPeeringConnectionId", AWS.peeringAccepter).length > 0 || peering.props.autoAccept === true)) return `peering ${peering.name} is never accepted`;
   const routes = graph.linking(peering, "vpcPeeringConnectionId", AWS.route);
-  const subnets = awsSubnets(graph).filter((s) => s.role === "private");
+  const subnets = privateSubnets;
   for (const [from, to] of [[a, b], [b, a]] as const) {
     const cidr = str(to.network!.props.cidrBlock);
     const tables = new Set(subnets.filter((s) => s.vpc?.urn === from.network!.urn).flatMap((s) => graph.linking(s.resource, "subnetId", AWS.association).flatMap((x) => graph.linked(x, "routeTableId", AWS.routeTable))));
@@ -112,13 +112,14 @@ export interface Link {
 export function links(graph: ResourceGraph, managerRegion: string | undefined): Link[] {
   const eps = endpoints(graph);
   const all = { aws: awsIngressRules(graph), gcp: gcpIngressRules(graph) };
+  const privateSubnets = awsSubnets(graph).filter((s) => s.role === "private");
   const out: Link[] = [];
   for (let i = 0; i < eps.length; i++) {
     for (let j = i + 1; j < eps.length; j++) {
       const a = eps[i]!;
       const b = eps[j]!;
       const portsTo = (from: Endpoint): number[] => [...INTER_DC_PORTS, ...(managerRegion !== undefined && from.region === managerRegion ? [AGENT_PORT] : [])];
-      out.push({ a, b, route: routeProblem(graph, a, b), closedAB: closedPorts(graph, a, b, portsTo(a), all), closedBA: closedPorts(graph, b, a, portsTo(b), all) });
+      out.push({ a, b, route: routeProblem(graph, a, b, privateSubnets), closedAB: closedPorts(graph, a, b, portsTo(a), all), closedBA: closedPorts(graph, b, a, portsTo(b), all) });
     }
   }
   return out;

@@ -8,11 +8,10 @@
 import { type ResourceGraph, num, rec, str } from "../model/graph";
 import { type Amount, add, describeAmount, requestsOf } from "../model/instances";
 import { type PoolCapacity, daemonSetsOn, podRequests, poolCapacity } from "../model/capacity";
-import { type DatacenterView, type NodePoolView, datacenters, k8sObjects, metaOf, nodePools } from "../model/topology";
-import { SCYLLA_CLUSTER, LABELS } from "../model/topology";
+import { helmWorkloads } from "../model/helm";
+import { type DatacenterView, LABELS, type NodePoolView, SCYLLA_CLUSTER, datacenters, k8sObjects, metaOf, nodePools } from "../model/topology";
 import type { GraphResource } from "../model/types";
 import { type Finding, list, stackRule } from "../rule";
-import { helmWorkloads } from "../model/helm";
 
 const dcLabel = (dc: DatacenterView) => `ScyllaCluster ${dc.resource.name} (datacenter ${dc.datacenter ?? "?"}${dc.region ? `, ${dc.region}` : ""})`;
 const GiB = 2 ** 30;

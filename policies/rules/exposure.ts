@@ -6,7 +6,7 @@
  * plane endpoints (EKS publicAccessCidrs, GKE authorized networks) are judged
  * by their own rules.
  */
-import { publicAddressCount, isWorldWide } from "../model/cidr";
+import { isPublicIpv6, isWorldWide, publicAddressCount } from "../model/cidr";
 import { type IngressRule, SCYLLA_PORTS, awsIngressRules, covers, gcpIngressRules } from "../model/firewall";
 import { type ResourceGraph, arr, num, rec, str, strings } from "../model/graph";
 import { k8sObjects, metaOf } from "../model/topology";
@@ -51,9 +51,10 @@ export const dataPortsNotPublic = stackRule<{ maxPublicAddresses: number }>({
       for (const port of PORTS) {
         const guarding = rules.filter((r) => covers(r, port));
         const cidrs = [...new Set(guarding.flatMap((r) => r.cidrs))];
+        const v6 = cidrs.filter(isPublicIpv6);
         const count = publicAddressCount(cidrs);
-        if (count <= maxPublicAddresses) continue;
-        const publicRules = guarding.filter((r) => publicAddressCount(r.cidrs) > 0);
+        if (count <= maxPublicAddresses && v6.length === 0) continue;
+        const publicRules = guarding.filter((r) => publicAddressCount(r.cidrs) > 0 || r.cidrs.some(isPublicIpv6));
         const key = publicRules.map((r) => r.resource.urn).sort().join("|");
         const entry = exposed.get(key) ?? { ports: [], cidrs, rules: new Set(publicRules.map((r) => r.resource.name)), urn: publicRules[0]!.resource.urn };
         entry.ports.push(port);
@@ -63,10 +64,13 @@ export const dataPortsNotPublic = stackRule<{ maxPublicAddresses: number }>({
         // An untagged GCP rule joins every tag's group: report the same rules and ports once.
         if (reported.has(`${key}@${e.ports.join(",")}`)) continue;
         reported.add(`${key}@${e.ports.join(",")}`);
-        const publicCidrs = e.cidrs.filter((c) => publicAddressCount([c]) > 0);
+        const publicCidrs = e.cidrs.filter((c) => publicAddressCount([c]) > 0 || isPublicIpv6(c));
+        const v4 = publicAddressCount(e.cidrs);
+        const v6 = e.cidrs.filter(isPublicIpv6);
+        const what = [v4 > maxPublicAddresses ? describeCount(v4, e.cidrs) : undefined, v6.length ? "public IPv6 space" : undefined].filter((x): x is string => !!x).join(" and ");
         yield {
           urn: e.urn,
-          message: `${label} admits ${describeCount(publicAddressCount(e.cidrs), e.cidrs)} (${list(publicCidrs)}, through ${list([...e.rules].sort())}) to ScyllaDB port(s) ${list(e.ports.map(portName))}; the data plane must not be reachable from the internet: admit only private ranges`,
+          message: `${label} admits ${what} (${list(publicCidrs)}, through ${list([...e.rules].sort())}) to ScyllaDB port(s) ${list(e.ports.map(portName))}; the data plane must not be reachable from the internet: admit only private ranges`,
         };
       }
     }
@@ -116,9 +120,11 @@ export const loadBalancersNotPublic = stackRule<{ maxPublicAddresses: number }>(
       if (ports.length === 0) continue;
       const ranges = sourceRanges(body);
       const count = ranges.length === 0 ? Number.POSITIVE_INFINITY : publicAddressCount(ranges);
-      if (count <= maxPublicAddresses) continue;
+      const v6 = ranges.filter(isPublicIpv6);
+      if (count <= maxPublicAddresses && v6.length === 0) continue;
       const id = `Service ${metaOf(svc).namespace}/${metaOf(svc).name ?? svc.name}`;
-      const why = ranges.length === 0 ? "no internal annotation and no loadBalancerSourceRanges, so its cloud gives it a public address open to everyone" : `no internal annotation, and loadBalancerSourceRanges ${list(ranges)} admit ${describeCount(count, ranges)}`;
+      const admitted = count > maxPublicAddresses ? describeCount(count, ranges) : `public IPv6 space (${list(v6)})`;
+      const why = ranges.length === 0 ? "no internal annotation and no loadBalancerSourceRanges, so its cloud gives it a public address open to everyone" : `no internal annotation, and loadBalancerSourceRanges ${list(ranges)} admit ${admitted}`;
       yield { urn: svc.urn, message: `LoadBalancer ${id} exposes ScyllaDB port(s) ${list([...new Set(ports)].sort((a, b) => a - b).map(portName))} with ${why}; make it internal or restrict its source ranges to private space` };
     }
   },
