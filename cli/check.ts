@@ -74,7 +74,7 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
   try {
     assertJudgeable(graph);
   } catch (err) {
-    if (err instanceof StackExportError) throw new StackExportError(`${artifact}: ${err.message}`);
+    if (err instanceof StackExportError) throw new StackExportError(`${flags.export ?? artifact}: ${err.message}`);
     throw err;
   }
   const stack = flags.stack ?? graph.stack ?? "unknown";

@@ -31,11 +31,11 @@ export interface ResolvedPolicyConfig {
 export type PackConfig = ReadonlyMap<string, ResolvedPolicyConfig>;
 
 /** Validates a parsed config document against the pack and resolves every policy's level and settings. */
-export function resolvePackConfig(doc: unknown, policies: readonly ScyllaPolicy[], source = "policy config"): PackConfig {
+export function resolvePackConfig(doc: unknown, policies: readonly ScyllaPolicy[], source = "policy config", earlier: readonly string[] = []): PackConfig {
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) throw new PolicyConfigError(`${source}: must be a JSON object of policy name → level or settings`);
   const entries = doc as Record<string, unknown>;
   const names = new Set(policies.map((p) => p.name));
-  const problems: string[] = [];
+  const problems: string[] = [...earlier];
   for (const key of Object.keys(entries)) {
     if (key !== "all" && !names.has(key)) problems.push(`${key}: no such policy (policies: ${[...names].join(", ")})`);
   }
@@ -140,7 +140,7 @@ export interface LevelOptions {
 /** Resolves the level set: the tier's base set, then the override on top. */
 export function resolveLevels(policies: readonly ScyllaPolicy[], options: LevelOptions): LevelSet {
   const show = options.show ?? ((f: string) => f);
-  const { minimum, rest } = splitMinimumTier(options.override);
+  const { minimum, rest, problems } = splitMinimumTier(options.override);
   let tier: Tier;
   let tierFrom: string;
   if (options.tier === undefined) {
@@ -159,20 +159,21 @@ export function resolveLevels(policies: readonly ScyllaPolicy[], options: LevelO
   const files = [show(baseFile)];
   let config = base;
   if (options.override) {
-    config = overlayPackConfig(base, rest, policies, show(options.override.file));
+    config = overlayPackConfig(base, rest, policies, show(options.override.file), problems);
     files.push(show(options.override.file));
   }
   return { tier, tierFrom, files, config };
 }
 
-function splitMinimumTier(override: LevelOptions["override"]): { minimum?: Tier; rest: unknown } {
+/** An override's `minimumTier`, the rest of it, and what is wrong with the minimum (reported with the rest's problems). */
+function splitMinimumTier(override: LevelOptions["override"]): { minimum?: Tier; rest: unknown; problems: string[] } {
   const doc = override?.doc;
-  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || !("minimumTier" in doc)) return { rest: doc ?? {} };
+  if (typeof doc !== "object" || doc === null || Array.isArray(doc) || !("minimumTier" in doc)) return { rest: doc ?? {}, problems: [] };
   const { minimumTier, ...rest } = doc as Record<string, unknown>;
   if (typeof minimumTier !== "string" || !TIERS.includes(minimumTier as Tier)) {
-    throw new PolicyConfigError(`${override!.file}:\n  - minimumTier: ${JSON.stringify(minimumTier)} is not a tier (${TIERS.join(", ")})`);
+    return { rest, problems: [`minimumTier: ${JSON.stringify(minimumTier)} is not a tier (${TIERS.join(", ")})`] };
   }
-  return { minimum: minimumTier as Tier, rest };
+  return { minimum: minimumTier as Tier, rest, problems: [] };
 }
 
 /**
@@ -180,9 +181,9 @@ function splitMinimumTier(override: LevelOptions["override"]): { minimum?: Tier;
  * then each policy's entry sets that policy's level and its settings replace
  * the base's one by one.
  */
-export function overlayPackConfig(base: PackConfig, doc: unknown, policies: readonly ScyllaPolicy[], source: string): PackConfig {
+export function overlayPackConfig(base: PackConfig, doc: unknown, policies: readonly ScyllaPolicy[], source: string, earlier: readonly string[] = []): PackConfig {
   // Validation (and the error listing every problem) is resolvePackConfig's; it resolves against the policies' own levels.
-  resolvePackConfig(doc, policies, source);
+  resolvePackConfig(doc, policies, source, earlier);
   const entries = doc as Record<string, unknown>;
   const problems: string[] = [];
   const all = entryOf(entries.all, "all", problems);

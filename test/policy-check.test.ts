@@ -162,6 +162,12 @@ describe("npm run check", () => {
     expect([untiered.code, untiered.report.levels.tier, untiered.report.levels.files]).toEqual([1, "production", ["policies/levels/production.json"]]);
   });
 
+  it("reports a bad minimumTier with every other problem of the override", async () => {
+    const { code, stderr } = await checkJson(awsEnvironment(), "--policy-config", write({ minimumTier: "gold", nope: "advisory" }));
+    expect(code).toBe(2);
+    expect(stderr).toContain(':\n  - minimumTier: "gold" is not a tier (development, staging, production)\n  - nope: no such policy');
+  });
+
   it("refuses a tier output that is not a tier, naming the stack resource", async () => {
     const { code, stderr } = await checkJson(withTier(awsEnvironment(), "gold"));
     expect(code).toBe(2);
