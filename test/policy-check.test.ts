@@ -211,7 +211,8 @@ describe("npm run check", () => {
   it("a copy of dev under a new name exits 0 with the levels of its tier (synth → export → check)", async () => {
     const out = fs.mkdtempSync(path.join(os.tmpdir(), "qa-"));
     const config = path.join(out, "Pulumi.qa.yaml");
-    fs.copyFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), config);
+    // A copy renames its environment (config validation refuses a name that is not the stack's); the tier stays development.
+    fs.writeFileSync(config, fs.readFileSync(path.join(ROOT, "stacks", "Pulumi.dev.yaml"), "utf8").replace(/^(\s+name:) dev$/m, "$1 qa"));
     const synth = await runCli(["synth", "--stack", "qa", "--config", config, "--out", out]);
     expect([synth.code, synth.stderr]).toEqual([0, expect.any(String)]);
     const { code, report, stderr } = await checkDoc(JSON.parse(fs.readFileSync(path.join(out, "qa.export.json"), "utf8")));
