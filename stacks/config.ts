@@ -9,7 +9,7 @@ import { parse as parseYaml } from "yaml";
 import type { EnvironmentConfig } from "./schema";
 import { PROJECT } from "./schema";
 import { STACKS_DIR, committedStacks } from "./paths";
-import { ConfigError, parseEnvironmentConfig } from "./validate";
+import { type ConfigIssue, ConfigError, parseEnvironmentConfig } from "./validate";
 
 export { STACKS_DIR, committedStacks };
 
@@ -95,6 +95,13 @@ function isEncryptedValue(value: string): boolean {
   );
 }
 
+/** Secret keys that no longer exist, with what replaced them: a stack still setting one fails saying so. */
+export const RETIRED_SECRET_KEYS: Readonly<Record<string, string>> = {
+  cqlAdminPassword:
+    `replaced: nothing logs in as cassandra any more. Set ${CQL_SUPERUSER_PASSWORD_KEY}, ${CQL_MANAGER_PASSWORD_KEY} and ` +
+    `${CQL_REPLICATION_PASSWORD_KEY} instead (docs/scylla.md#cql-credentials), then \`pulumi config rm scylla-ha-stack:cqlAdminPassword\``,
+};
+
 /**
  * Picks this project's keys out of a flat config map and validates them;
  * `stack`, when given, is the stack the config belongs to (its name must be
@@ -102,11 +109,15 @@ function isEncryptedValue(value: string): boolean {
  */
 export function environmentFromFlatConfig(flat: Record<string, string>, source?: string, stack?: string): EnvironmentConfig {
   const raw: Record<string, unknown> = {};
+  const retired: ConfigIssue[] = [];
   const prefix = `${PROJECT}:`;
   for (const [key, value] of Object.entries(flat)) {
-    if (!key.startsWith(prefix) || SECRET_KEYS.has(key.slice(prefix.length))) continue;
-    raw[key.slice(prefix.length)] = parseValue(value);
+    const name = key.slice(prefix.length);
+    if (key.startsWith(prefix) && RETIRED_SECRET_KEYS[name]) retired.push({ path: name, message: RETIRED_SECRET_KEYS[name]! });
+    if (!key.startsWith(prefix) || SECRET_KEYS.has(name) || RETIRED_SECRET_KEYS[name]) continue;
+    raw[name] = parseValue(value);
   }
+  if (retired.length > 0) throw new ConfigError(retired, source);
   return parseEnvironmentConfig(raw, source, stack);
 }
 

@@ -48,11 +48,14 @@ let prod: SynthResult;
 let staging: SynthResult;
 
 beforeAll(async () => {
-  // An update (not a preview) needs the agent token of a multi-DC environment and the CQL password.
+  // An update (not a preview) needs every deployment secret: agent token, CQL passwords, alert receiver.
   const config = {
     ...readStackConfigFile(stackConfigPath("prod")),
     "scylla-ha-stack:agentAuthToken": "test-token",
-    "scylla-ha-stack:cqlAdminPassword": "test-password",
+    "scylla-ha-stack:cqlSuperuserPassword": "test-superuser-password",
+    "scylla-ha-stack:cqlManagerPassword": "test-manager-password",
+    "scylla-ha-stack:cqlReplicationPassword": "test-replication-password",
+    "scylla-ha-stack:alertWebhookUrl": "https://hooks.example.com/test",
   };
   applied = await synthesize({ stack: "prod", config, preview: false, strict: true, computedOutputs: computed });
   prod = await synthStack("prod");
@@ -112,6 +115,8 @@ describe("the Manager agent on EKS (IRSA)", () => {
     expect((cluster.inputs.metadata as Record<string, unknown>).annotations).toEqual({
       "eks.amazonaws.com/role-arn": `arn:aws:iam::${ACCOUNT}:role/prod-${key}-scylla-agent`,
       "pulumi.com/waitFor": '["condition=Available","condition=Progressing=False","condition=Degraded=False"]',
+      // DCs without Manager opt out of registering with one (docs/scylla.md).
+      ...(key === "use1" ? {} : { "scylla-operator.scylladb.com/disable-global-scylladb-manager-integration": "true" }),
     });
     expect(cluster.dependencies).toContain(named(prod.resources, "aws:iam/rolePolicy:RolePolicy", `prod-${key}-agent-backups`).urn);
   });

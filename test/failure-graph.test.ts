@@ -73,7 +73,7 @@ describe("failure domains of a hand-built prod-like environment", () => {
       "datacenter us-east-1 is lost with its region (6 nodes): its clients must fail over to another datacenter",
       "Raft keeps 12 of 18 nodes (majority 10): schema and topology changes continue",
       "EACH_QUORUM writes to keyspace app fail while us-east-1 has no local quorum",
-      "Scylla Manager is lost with us-east-1: backups and repairs of every datacenter stop until it is rebuilt in a surviving region",
+      "Scylla Manager is lost with us-east-1: backups and repairs of every datacenter stop until it is rebuilt in a surviving region (mark the region lost or move manager.region; the next update builds Manager there)",
     ]);
     expect(d.get("aws:us-east-1")!.dependents).toEqual([
       "control plane prod-use1-eks",

@@ -17,7 +17,8 @@ import { OFFLINE_CIPHERTEXT, REDACTED, encryptSecrets, redactSecrets } from "../
 import { type SynthResult, synthesize } from "../cli/engine/synthesize";
 import { writeSynth } from "../cli/synth";
 import { fromRecorded, fromStackExport } from "../policies/model/load";
-import { readStackConfigFile, stackConfigPath } from "../stacks/config";
+import { RETIRED_SECRET_KEYS, readStackConfigFile, stackConfigPath } from "../stacks/config";
+import { ConfigError } from "../stacks/validate";
 
 const run = promisify(execFile);
 const ROOT = path.resolve(__dirname, "..");
@@ -131,4 +132,13 @@ describe("`secure:` config values offline", () => {
       expect(text).not.toContain('{"secure"');
     }
   }, 120_000);
+});
+
+describe("the retired cqlAdminPassword key", () => {
+  it("fails naming what replaced it, before any resource", async () => {
+    const error = await synthesize({ stack: "prod", config: { ...readStackConfigFile(stackConfigPath("prod")), "scylla-ha-stack:cqlAdminPassword": "old" } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([{ path: "cqlAdminPassword", message: RETIRED_SECRET_KEYS.cqlAdminPassword }]);
+    expect(RETIRED_SECRET_KEYS.cqlAdminPassword).toContain("cqlSuperuserPassword, cqlManagerPassword and cqlReplicationPassword");
+  });
 });

@@ -275,8 +275,9 @@ export class CqlAuth extends pulumi.ComponentResource {
       },
       {
         ...childOptions(this, args, [superuser, scripts]),
-        // The loop waits up to 30 minutes for the first nodes to accept logins.
-        customTimeouts: { create: "45m", update: "45m" },
+        // Each attempt waits 30 minutes for the first nodes to accept logins, and a new cluster's
+        // first DC bootstraps its nodes one by one: allow the retries (backoffLimit) to run.
+        customTimeouts: { create: "2h30m", update: "2h30m" },
         deleteBeforeReplace: true,
       },
     );

@@ -95,7 +95,7 @@ export class ManagerCredentials extends pulumi.ComponentResource {
           },
         },
       },
-      { ...childOptions(this, args, [this.secret]), customTimeouts: { create: "45m", update: "45m" }, deleteBeforeReplace: true },
+      { ...childOptions(this, args, [this.secret]), customTimeouts: { create: "2h30m", update: "2h30m" }, deleteBeforeReplace: true },
     );
     this.registerOutputs({});
   }

@@ -126,7 +126,7 @@ export class Services {
     const { w, state } = worst;
     switch (state) {
       case "lost":
-        return [{ text: `Scylla Manager is lost with ${f.region}: backups and repairs of every datacenter stop until it is rebuilt in a surviving region`, urn: w.resource.urn, breach: false }];
+        return [{ text: `Scylla Manager is lost with ${f.region}: backups and repairs of every datacenter stop until it is rebuilt in a surviving region (mark the region lost or move manager.region; the next update builds Manager there)`, urn: w.resource.urn, breach: false }];
       case "down":
         return [{ text: `Scylla Manager cannot run until ${f.id} returns (${w.what}: ${this.whyDown(f, w)}): backups and repairs of every datacenter stop`, urn: w.resource.urn, breach: true }];
       case "paused":

@@ -194,7 +194,7 @@ export const SCYLLA_CLUSTER = "kubernetes:scylla.scylladb.com/v1:ScyllaCluster";
 /**
  * Scylla Manager's own backing cluster: not a datacenter of the database. The
  * operator looks Manager up in the fixed namespace `scylla-manager`
- * (scylla-operator v1.21.1 pkg/naming/constants.go, ScyllaManagerNamespace);
+ * (scylla-operator v1.21.1 pkg/naming/constants.go:193, ScyllaManagerNamespace);
  * the disable-global-scylladb-manager-integration annotation alone does not
  * make one — datacenters without a Manager of their own carry it too.
  */
