@@ -160,8 +160,10 @@ describe("a failure injected at every step, then a replay", () => {
 
   // A crash right after each step is applied (the Job's pod dies), a refusal of a vnode and a
   // tablet statement, a client timeout on each tablet step (the change goes on server-side).
+  // Node rebuilds are alike: breaking the first one stands for all three.
+  const firstRebuild = clean.steps.findIndex((s) => s.startsWith("nodetool"));
   const cases = clean.steps.flatMap((on, i) => [
-    [on, on.startsWith("nodetool") ? "fail" : "crash"] as const,
+    ...(on.startsWith("nodetool") ? (i === firstRebuild ? [[on, "fail"] as const] : []) : [[on, "crash"] as const]),
     ...(i === 0 || i === 2 ? [[on, "reject"] as const] : []),
     ...(i === 2 ? [[on, "timeout"] as const] : []),
   ]);
