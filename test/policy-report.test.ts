@@ -113,7 +113,8 @@ describe("check reports", () => {
     const domains = real.report.failureDomains.map((d, i) => (i % 2 === 0 ? { ...d, effects: [] } : d));
     const ctx = { ...real, report: { ...real.report, failureDomains: domains } };
     const quiet = domains.filter((d) => d.survives && d.effects.length === 0);
-    expect([quiet.length, domains.length]).toEqual([12, 24]);
+    // 24 zone, region, control-plane and NAT domains and one link per pair of the three DC regions.
+    expect([quiet.length, domains.length]).toEqual([14, 27]);
     const md = renderMarkdown(ctx);
     expect(md).toContain(`#### Failure domains: ${domains.length} of ${domains.length} survive a single failure`);
     expect(md).toContain(`<details><summary>✅ ${quiet.length} domain(s) survive with nothing degraded (`);
@@ -124,7 +125,7 @@ describe("check reports", () => {
     expect(text).toContain(`  ${quiet.length} other domain(s) survive with nothing degraded: ${quiet.map((d) => d.domain).join(", ")}`);
     // All green: one line and the collapsed table, no open table.
     const green = renderMarkdown({ ...real, report: { ...real.report, failureDomains: domains.map((d) => ({ ...d, effects: [] })) } });
-    expect(green).toContain(`<details><summary>✅ 24 domain(s) survive with nothing degraded (`);
+    expect(green).toContain(`<details><summary>✅ ${domains.length} domain(s) survive with nothing degraded (`);
     expect(green).not.toContain("| Domain | Kind | Survives |");
   });
 
