@@ -19,8 +19,8 @@ const [use1, usw2, euw1] = threeAwsRegions();
 describe("a lost region passes its own gate", () => {
   let lost: SynthResult;
   beforeAll(async () => {
-    const before = await synthStack("prod", environment([use1, usw2, euw1]));
-    lost = await synthStack("prod", environment([{ ...use1, phase: "lost" }, usw2, euw1]), before.outputs);
+    const before = await synthStack("test", environment([use1, usw2, euw1]));
+    lost = await synthStack("test", environment([{ ...use1, phase: "lost" }, usw2, euw1]), before.outputs);
   }, 120_000);
 
   const violations = (resources: SynthResult["resources"]) => evaluate(new ResourceGraph(fromRecorded(resources)), ALL_POLICIES, defaultPackConfig(ALL_POLICIES));

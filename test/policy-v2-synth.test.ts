@@ -69,7 +69,7 @@ describe("policy pack v2 over the prod and staging synths", () => {
   });
 
   it("reachability on GCP: two regions in one VPC pass; a firewall missing the other region's pod range is half-open", async () => {
-    const gcp2 = toStackExport((await synthStack("gcp2", environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)]))).resources);
+    const gcp2 = toStackExport((await synthStack("test", environment([gcpRegion("usc1", "us-central1", 40), gcpRegion("euw4", "europe-west4", 41)]))).resources);
     const clean = await check(gcp2, () => {});
     expect(mandatory(clean.found, "dc-reachability")).toEqual([]);
     const firewall = gcp2.deployment.resources.find((r) => r.type === "gcp:compute/firewall:Firewall" && r.urn.endsWith("-usc1-scylla"))!;

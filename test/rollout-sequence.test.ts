@@ -38,7 +38,7 @@ async function chain(steps: readonly unknown[][], extra: (i: number) => Record<s
   const results: SynthResult[] = [];
   let previous: Record<string, unknown> | undefined;
   for (const [i, regions] of steps.entries()) {
-    const result = await synthStack("prod", env(regions, extra(i)), previous);
+    const result = await synthStack("test", env(regions, extra(i)), previous);
     results.push(result);
     previous = result.outputs;
   }
@@ -119,7 +119,7 @@ describe("losing us-east-1 and re-adding it", () => {
 describe("a fresh prod", () => {
   let fresh: SynthResult;
   beforeAll(async () => {
-    fresh = await synthStack("prod", env([use1, usw2, euw1]));
+    fresh = await synthStack("test", env([use1, usw2, euw1]));
   }, 120_000);
 
   it("starts the DCs one after another, each gated on the operator's Available condition", () => {
