@@ -16,7 +16,6 @@ import { ResourceGraph } from "../policies/model/graph";
 import { fromRecorded } from "../policies/model/load";
 import { runCli } from "./helpers/cli";
 import { synthStack } from "./helpers/harness";
-import { pendingIssue15 } from "./helpers/pending";
 import { RecordedEdit } from "./helpers/recorded-edit";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -49,8 +48,7 @@ async function check(e: RecordedEdit) {
   fs.writeFileSync(file, JSON.stringify(toStackExport(e.resources)));
   const { code, stdout } = await runCheck(["--export", file, "--format", "json"]);
   const report = JSON.parse(stdout);
-  const violations = report.violations.filter((v: { policy: string; urn: string }) => !pendingIssue15(v));
-  return { code, policies: [...new Set(violations.map((v: { policy: string }) => v.policy))] };
+  return { code, policies: [...new Set(report.violations.map((v: { policy: string }) => v.policy))] };
 }
 
 /** Racks select their node group by its `scylla-ha.io/rack` label instead of by zone. */
@@ -101,7 +99,7 @@ describe("failure domains of prod", () => {
     expected.push(["link", "link:eu-west-1~us-east-1", true], ["link", "link:eu-west-1~us-west-2", true], ["link", "link:us-east-1~us-west-2", true]);
     expect(report.failureDomains.map((d: FailureDomain) => [d.kind, d.domain, d.survives])).toEqual(expected);
     expect(report.failureDomains.flatMap((d: FailureDomain) => d.causes)).toEqual([]);
-    expect(report.violations.filter((v: { policy: string; urn: string }) => !pendingIssue15(v))).toEqual([]);
+    expect(report.violations).toEqual([]);
     // Every DC's backup bucket is in the stack, so where its copies live is checked, not assumed.
     expect(report.failureDomains.flatMap((d: FailureDomain) => d.assumptions)).toEqual([]);
   });

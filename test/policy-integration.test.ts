@@ -10,7 +10,6 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../cli/check";
 import { type StackExport, toStackExport } from "../cli/engine/export";
 import { synthStack } from "./helpers/harness";
-import { pendingIssue15 } from "./helpers/pending";
 
 let prod: StackExport;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-int-"));
@@ -26,15 +25,13 @@ async function violations(mutate: (resources: StackExport["deployment"]["resourc
   fs.writeFileSync(file, JSON.stringify(doc));
   const out = await runCheck(["--export", file, "--format", "json"]);
   const all = JSON.parse(out.stdout).violations as Array<{ policy: string; urn: string; message: string }>;
-  return { code: out.code, found: all.filter((v) => !pendingIssue15(v)), pending: all.filter(pendingIssue15).length };
+  return { code: out.code, found: all };
 }
 
 describe("policies over the real prod components", () => {
   it("pass the unmodified prod synth", async () => {
-    const { code, found, pending } = await violations(() => {});
-    expect(found).toEqual([]);
-    // Exit 1 only for the Manager database findings issue 15 removes (test/helpers/pending.ts); 0 once it is merged.
-    expect(code).toBe(pending > 0 ? 1 : 0);
+    const { code, found } = await violations(() => {});
+    expect([code, found]).toEqual([0, []]);
   });
 
   it("flag a backup bucket whose replication was removed", async () => {

@@ -2,12 +2,6 @@
  * Policy pack v2 over the real programs: each capability flags a realistic
  * break made in an export of the prod or staging synth (through the offline
  * check, exit 1) and passes the clean one.
- *
- * Pending issue 15: until Scylla Manager's database runs three racks in
- * three zones without developer mode, the committed prod and staging report
- * exactly two findings on it (scylla-production-checklist,
- * replicated-zone-spread). `pendingIssue15` names them so the clean
- * assertions hold before and after that merge.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -17,7 +11,6 @@ import { runCheck } from "../cli/check";
 import { type StackExport, toStackExport } from "../cli/engine/export";
 import { environment, gcpRegion } from "./helpers/fixtures";
 import { synthStack } from "./helpers/harness";
-import { pendingIssue15 } from "./helpers/pending";
 
 type Resources = StackExport["deployment"]["resources"];
 interface V { policy: string; urn: string; message: string; enforcementLevel: string }
@@ -39,7 +32,7 @@ async function check(base: StackExport, mutate: (rs: Resources) => void) {
   fs.writeFileSync(file, JSON.stringify(doc));
   const out = await runCheck(["--export", file, "--format", "json"]);
   const json = JSON.parse(out.stdout);
-  return { code: out.code, found: (json.violations as V[]).filter((v) => !pendingIssue15(v)), domains: json.failureDomains as { domain: string; kind: string; survives: boolean; causes: string[] }[] };
+  return { code: out.code, found: json.violations as V[], domains: json.failureDomains as { domain: string; kind: string; survives: boolean; causes: string[] }[] };
 }
 
 const byName = (rs: Resources, type: string, name: string) => {
