@@ -8,8 +8,9 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     // Forks, not threads: Pulumi's runtime state is process-global. Files share a worker's module
     // cache (isolate: false) so the SDKs load once per worker, not once per file; that is safe
-    // because every synth and every mockEngine() installs a fresh mock monitor, settings and
-    // config before it registers anything, and no test relies on what an earlier file left.
+    // because every synth and every mockEngine() installs a fresh mock monitor and settings before
+    // it registers anything, each synth sets the whole config it runs with, and no test relies on
+    // what an earlier file left.
     pool: "forks",
     isolate: false,
     // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine.

@@ -36,8 +36,8 @@ export interface SynthOptions {
   /**
    * Capture stack traces while the program runs. The Pulumi runtime records a
    * stack on every promise it creates, for its leak report only; formatted
-   * through tsx's source maps that is most of a synth's CPU time. The CLIs turn
-   * it off (a crash then prints its message without frames); tests keep it.
+   * through tsx's source maps that is most of a synth's CPU time. The CLIs and the
+   * test harness turn it off (a crash inside the program then has no frames).
    * Ignored when PULUMI_DEBUG_PROMISE_LEAKS is set, since that report needs them.
    * @default true
    */
