@@ -2,6 +2,7 @@
 import type { ScyllaPolicy } from "../rule";
 import { CLUSTER_RULES } from "./clusters";
 import { DATA_RULES } from "./data-protection";
+import { DEPLOY_PATH_RULES } from "./deploy-path";
 import { FAILURE_DOMAIN_RULES } from "./failure-domains";
 import { HYGIENE_RULES } from "./hygiene";
 import { MANAGEMENT_RULES } from "./management";
@@ -13,6 +14,7 @@ import { SCYLLA_CLUSTER_RULES } from "./scylla-cluster";
 export const ALL_POLICIES: readonly ScyllaPolicy[] = [
   ...NETWORK_RULES,
   ...CLUSTER_RULES,
+  ...DEPLOY_PATH_RULES,
   ...NODE_POOL_RULES,
   ...SCYLLA_RACK_RULES,
   ...SCYLLA_CLUSTER_RULES,
