@@ -117,7 +117,7 @@ describe("rendered manifests", () => {
     const resources = await rec.settle();
     const manifests = manifestsByRegion(resources, plan);
     expect([...manifests.keys()]).toEqual(["use1", "usw2", "euw1"]);
-    expect([...manifests.values()].map((objects) => objects.length)).toEqual([35, 27, 27]);
+    expect([...manifests.values()].map((objects) => objects.length)).toEqual([42, 32, 32]);
     const kinds = [...manifests.values()].flat().map((o) => o.kind);
     expect(kinds).not.toContain("ScyllaOperatorConfig");
     expect(ofType(resources, "kubernetes:apps/v1:DeploymentPatch")).toHaveLength(6);
