@@ -44,7 +44,7 @@ describe("EKS access (prod)", () => {
       const entry = named(prod.resources, ENTRY, `prod-${key}-access-${pkey}`);
       expect(entry.inputs).toEqual({ clusterName: `prod-${key}`, principalArn: arn, type: "STANDARD" });
       expect(entry.propertyDependencies.clusterName).toEqual([cluster.urn]);
-      const association = named(prod.resources, POLICY, `prod-${key}-access-${pkey}`);
+      const association = named(prod.resources, POLICY, `prod-${key}-access-${pkey}-admin`);
       expect(association.inputs).toEqual({ clusterName: `prod-${key}`, principalArn: arn, policyArn: ADMIN, accessScope: { type: "cluster" } });
       // The association names the entry's principal, so it is created after the entry.
       expect(association.propertyDependencies.principalArn).toEqual([entry.urn]);
@@ -62,7 +62,7 @@ describe("EKS access (prod)", () => {
 
   it.each(KEYS)("%s: Kubernetes objects wait for the access associations and the 443 path", (key) => {
     const ns = ofType(prod.resources, "kubernetes:core/v1:Namespace").find((n) => n.name === `prod-${key}-local-csi-driver`)!;
-    for (const pkey of Object.keys(PRINCIPALS)) expect(ns.dependencies).toContain(named(prod.resources, POLICY, `prod-${key}-access-${pkey}`).urn);
+    for (const pkey of Object.keys(PRINCIPALS)) expect(ns.dependencies).toContain(named(prod.resources, POLICY, `prod-${key}-access-${pkey}-admin`).urn);
     expect(ns.dependencies).toContain(named(prod.resources, T.ingress, `prod-${key}-access-api-10-0-96-0-24`).urn);
   });
 });

@@ -14,7 +14,7 @@ beforeAll(async () => {
 });
 
 /** Resources per region that do not depend on the number of regions. */
-function perRegion(zones: number, nats: number): Record<string, number> {
+function perRegion(zones: number, nats: number, principals: number): Record<string, number> {
   return {
     "aws:cloudwatch/logGroup:LogGroup": 2,
     "aws:ec2/eip:Eip": nats,
@@ -29,6 +29,9 @@ function perRegion(zones: number, nats: number): Record<string, number> {
     "aws:ec2/vpc:Vpc": 1,
     "aws:ec2/vpcEndpoint:VpcEndpoint": 1,
     "aws:eks/addon:Addon": 5,
+    // Deploy path: the declared principals' access entries and cluster-admin associations.
+    "aws:eks/accessEntry:AccessEntry": principals,
+    "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": principals,
     "aws:eks/cluster:Cluster": 1,
     "aws:eks/nodeGroup:NodeGroup": zones + 1,
     "aws:iam/openIdConnectProvider:OpenIdConnectProvider": 1,
@@ -47,6 +50,7 @@ function perRegion(zones: number, nats: number): Record<string, number> {
     "scylla-ha:aws:BackupReplication": 1,
     "scylla-ha:aws:EksAddons": 2,
     "scylla-ha:aws:EksCluster": 1,
+    "scylla-ha:aws:EksClusterAccess": 1,
     "scylla-ha:aws:Network": 1,
     "scylla-ha:aws:NodeGroups": 1,
     "scylla-ha:aws:Region": 1,
@@ -84,25 +88,27 @@ const cloudSide = (resources: readonly RecordedResource[]) =>
 
 describe("resource counts", () => {
   it("prod: three regions of three zones with NAT per zone, and a three-pair peering mesh", () => {
-    const regions = times(perRegion(3, 3), 3);
+    // prod declares deploy, preview and one break-glass principal.
+    const regions = times(perRegion(3, 3, 3), 3);
     expect(countByType(cloudSide(prod.resources))).toEqual({
       ...regions,
       // 3 private + 1 public default route per region, plus 2 sides × 3 tables per pair.
       "aws:ec2/route:Route": 3 * 4 + 3 * 6,
       "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": 3,
       "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": 3,
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3 * 2 * 9,
+      // 9 ScyllaDB ports and ICMP frag-needed, per side of each pair; 443 from the deployer network per region.
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3 * 2 * 9 + 3 * 2 + 3,
       "pulumi:pulumi:Stack": 1,
       "pulumi:pulumi:StackReference": 1,
       "scylla-ha:aws:Peering": 3,
       "scylla-ha:index:Environment": 1,
     });
-    expect(cloudSide(prod.resources)).toHaveLength(345);
+    expect(cloudSide(prod.resources)).toHaveLength(375);
   });
 
   it("dev: one region of three zones with a single NAT, and a bucket-only region for the backup replica", () => {
     expect(countByType(cloudSide(dev.resources))).toEqual(
-      plus(perRegion(3, 1), backupBucket(1), {
+      plus(perRegion(3, 1, 2), backupBucket(1), {
         "aws:ec2/route:Route": 4,
         // The replica region's own key (and alias) and explicit provider.
         "aws:kms/alias:Alias": 1,
@@ -114,7 +120,7 @@ describe("resource counts", () => {
         "scylla-ha:index:Environment": 1,
       }),
     );
-    expect(cloudSide(dev.resources)).toHaveLength(98);
+    expect(cloudSide(dev.resources)).toHaveLength(103);
   });
 
   it("docs/aws.md states the synth's totals", () => {
@@ -153,8 +159,8 @@ describe("explicit providers", () => {
   }
 
   it.each([
-    ["prod", 306],
-    ["dev", 81],
+    ["prod", 333],
+    ["dev", 85],
   ] as const)("%s: every AWS resource (%i) uses its own region's explicit AWS provider", (stack, count) => {
     const result = stack === "prod" ? prod : dev;
     const aws = result.resources.filter((r) => r.custom && r.type.startsWith("aws:"));

@@ -127,6 +127,27 @@ describe("the policy pack under the engine's gRPC server", () => {
     expect(engine.map(([policy, message, urn]) => [policy, message.replace(`${description(policy)}\n`, ""), urn])).toEqual(offline);
   });
 
+  it("reports the deploy-path findings exactly as offline, with the cluster security group id unknown at preview", async () => {
+    const b = awsEnvironment()
+      .edit("prod-use1-eks", (i) => ({ ...i, vpcConfig: { ...i.vpcConfig, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }, accessConfig: { authenticationMode: "API" } }))
+      .remove("prod-usw2-api-deployer")
+      .edit("prod-usw2-vpc-cni", (i) => ({ ...i, configurationValues: "{}" }))
+      .edit("prod-euw1-system-lt", (i) => ({ ...i, metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 } }));
+    for (const rule of ["prod-euw1-api-deployer", "prod-euw1-icmp-use1", "prod-euw1-icmp-usw2"]) b.edit(rule, (i) => ({ ...i, securityGroupId: PREVIEW_UNKNOWN }));
+    const offline = evaluate(b.graph(), ALL_POLICIES, defaultPackConfig(ALL_POLICIES)).map((v) => [v.policy, v.message, v.urn]);
+    expect(offline.map((o) => o[0])).toEqual([
+      "control-plane-not-public",
+      "cluster-api-reachable",
+      "cluster-access-declared",
+      "peer-pod-traffic-intact",
+      "network-policy-enforced",
+      "imds-not-reachable-from-pods",
+    ]);
+    const description = (name: string) => ALL_POLICIES.find((p) => p.name === name)!.description;
+    const engine = await analyzeStack(b);
+    expect(engine.map(([policy, message, urn]) => [policy, message.replace(`${description(policy)}\n`, ""), urn])).toEqual(offline);
+  });
+
   it("reports nothing on a clean graph: no policy is skipped for touching an unknown", async () => {
     const b = awsEnvironment();
     for (const name of ["prod-use1-vpc", "prod-use1-eks", "prod-use1-k8s", "prod-use1-scylla"]) b.edit(name, (i) => ({ ...i, arn: PREVIEW_UNKNOWN, id: PREVIEW_UNKNOWN, status: PREVIEW_UNKNOWN }));

@@ -82,7 +82,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
       const entry = new aws.eks.AccessEntry(`${name}-${p.key}`, { clusterName: cluster.name, principalArn: p.arn, type: "STANDARD" }, child);
       entries[p.key] = entry;
       associations[p.key] = new aws.eks.AccessPolicyAssociation(
-        `${name}-${p.key}`,
+        `${name}-${p.key}-admin`,
         {
           clusterName: cluster.name,
           // From the entry, so the association waits for it (EKS refuses associations for principals without one).

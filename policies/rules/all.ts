@@ -3,6 +3,7 @@ import type { ScyllaPolicy } from "../rule";
 import { CAPACITY_RULES } from "./capacity";
 import { CLUSTER_RULES } from "./clusters";
 import { DATA_RULES } from "./data-protection";
+import { DEPLOY_PATH_RULES } from "./deploy-path";
 import { EXPOSURE_RULES } from "./exposure";
 import { FAILURE_DOMAIN_RULES } from "./failure-domains";
 import { HYGIENE_RULES } from "./hygiene";
@@ -20,6 +21,7 @@ export const ALL_POLICIES: readonly ScyllaPolicy[] = [
   ...REACHABILITY_RULES,
   ...EXPOSURE_RULES,
   ...CLUSTER_RULES,
+  ...DEPLOY_PATH_RULES,
   ...NODE_POOL_RULES,
   ...CAPACITY_RULES,
   ...SCYLLA_RACK_RULES,

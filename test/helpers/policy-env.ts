@@ -45,6 +45,7 @@ export const USER_DATA = Buffer.from(
 
 interface RegionRefs {
   readonly provider: Ref;
+  readonly cluster: Ref;
   readonly k8s: Ref;
   readonly vpc: Ref;
   readonly privateTables: Ref[];
@@ -62,6 +63,7 @@ export function awsEnvironment(stack = "prod", regions: readonly AwsRegionSpec[]
     for (let j = i + 1; j < refs.length; j++) peer(b, stack, refs[i]!, refs[j]!);
   }
   refs.forEach((r, i) => replicate(b, stack, r, refs[(i + 1) % refs.length]!));
+  for (const r of refs) deployPath(b, stack, r, refs.filter((o) => o !== r));
   return b;
 }
 
@@ -94,6 +96,7 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
       encryptionConfig: { resources: ["secrets"] },
       enabledClusterLogTypes: ["api", "audit", "authenticator", "controllerManager", "scheduler"],
       kubernetesNetworkConfig: { serviceIpv4Cidr: `172.${20 + spec.octet}.0.0/16` },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false },
     },
     { ...p, deps: { vpcConfig: privateSubnets } },
   );
@@ -103,7 +106,8 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
       b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${n}-${other.key}-tcp-${port}`, { securityGroupId: nodesSg.id, ipProtocol: "tcp", fromPort: port, toPort: port, cidrIpv4: `10.${other.octet}.0.0/16` }, { ...p, deps: { securityGroupId: [nodesSg] } });
     }
   }
-  const template = b.add("aws:ec2/launchTemplate:LaunchTemplate", `${n}-scylla-lt`, { userData: USER_DATA, vpcSecurityGroupIds: [nodesSg.id] }, { ...p, deps: { vpcSecurityGroupIds: [nodesSg] } });
+  const template = b.add("aws:ec2/launchTemplate:LaunchTemplate", `${n}-scylla-lt`, { userData: USER_DATA, vpcSecurityGroupIds: [nodesSg.id], metadataOptions: IMDS }, { ...p, deps: { vpcSecurityGroupIds: [nodesSg] } });
+  const systemTemplate = b.add("aws:ec2/launchTemplate:LaunchTemplate", `${n}-system-lt`, { metadataOptions: IMDS }, p);
   zones.forEach((zone, z) => {
     b.add(
       "aws:eks/nodeGroup:NodeGroup",
@@ -115,8 +119,8 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
   b.add(
     "aws:eks/nodeGroup:NodeGroup",
     `${n}-system`,
-    { clusterName: n, subnetIds: privateSubnets.map((s) => s.id), instanceTypes: ["m7i.xlarge"], labels: { "scylla-ha.io/pool": "system" }, scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 } },
-    { ...p, deps: { clusterName: [cluster], subnetIds: privateSubnets } },
+    { clusterName: n, subnetIds: privateSubnets.map((s) => s.id), instanceTypes: ["m7i.xlarge"], labels: { "scylla-ha.io/pool": "system" }, scalingConfig: { minSize: 3, desiredSize: 3, maxSize: 6 }, launchTemplate: { id: systemTemplate.id, version: "1" } },
+    { ...p, deps: { clusterName: [cluster], subnetIds: privateSubnets, launchTemplate: [systemTemplate] } },
   );
   const k8s = b.add("pulumi:providers:kubernetes", `${n}-k8s`, { clusterIdentifier: n, kubeconfig: new Secret("{}") }, { deps: { kubeconfig: [cluster] } });
   scyllaObjects(b, n, k8s, spec.region, zones, { first, manager: first, keys, locations });
@@ -127,7 +131,7 @@ function awsRegion(b: GraphBuilder, env: string, spec: AwsRegionSpec, first: boo
   b.add("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", `${n}-backups-pab`, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, sub);
   const policy = { Version: "2012-10-17", Statement: [{ Sid: "TlsOnly", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [`arn:aws:s3:::${n}-backups`, `arn:aws:s3:::${n}-backups/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }] };
   b.add("aws:s3/bucketPolicy:BucketPolicy", `${n}-backups-tls`, { bucket: bucket.id, policy: JSON.stringify(policy) }, sub);
-  return { provider, k8s, vpc, privateTables, bucket, spec };
+  return { provider, cluster, k8s, vpc, privateTables, bucket, spec };
 }
 
 function peer(b: GraphBuilder, env: string, a: RegionRefs, c: RegionRefs): void {
@@ -139,6 +143,37 @@ function peer(b: GraphBuilder, env: string, a: RegionRefs, c: RegionRefs): void 
       b.add("aws:ec2/route:Route", `${table.name}-to-${to.spec.key}`, { routeTableId: table.id, destinationCidrBlock: `10.${to.spec.octet}.0.0/16`, vpcPeeringConnectionId: peering.id }, { provider: from.provider, deps: { routeTableId: [table], vpcPeeringConnectionId: [peering] } });
     }
   }
+}
+
+/** IMDSv2 only, hop limit 1: no pod reaches the node's credentials. */
+const IMDS = { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 };
+/** The deployer's private runner network (inside the first region's VPC). */
+export const DEPLOYER_RANGE = "10.0.96.0/24";
+
+/**
+ * One region's deploy path: access entries and associations for the deploy and preview roles, 443 from
+ * the deployer network and ICMP frag-needed from every peer on the cluster security group, and vpc-cni
+ * keeping pod addresses towards the peers and enforcing NetworkPolicy.
+ */
+function deployPath(b: GraphBuilder, env: string, r: RegionRefs, peers: readonly RegionRefs[]): void {
+  const n = `${env}-${r.spec.key}`;
+  const p = { provider: r.provider };
+  for (const role of ["deploy", "preview"]) {
+    const arn = `arn:aws:iam::123456789012:role/${env}-${role}`;
+    const entry = b.add("aws:eks/accessEntry:AccessEntry", `${n}-access-${role}`, { clusterName: n, principalArn: arn, type: "STANDARD" }, { ...p, deps: { clusterName: [r.cluster] } });
+    b.add(
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+      `${n}-access-${role}-policy`,
+      { clusterName: n, principalArn: arn, policyArn: "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy", accessScope: { type: "cluster" } },
+      { ...p, deps: { clusterName: [r.cluster], principalArn: [entry] } },
+    );
+  }
+  const rule = (name: string, inputs: Record<string, unknown>) =>
+    b.add("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `${n}-${name}`, { securityGroupId: "sg-cluster", ...inputs }, { ...p, deps: { securityGroupId: [r.cluster] } });
+  rule("api-deployer", { cidrIpv4: DEPLOYER_RANGE, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+  for (const peer of peers) rule(`icmp-${peer.spec.key}`, { cidrIpv4: `10.${peer.spec.octet}.0.0/16`, ipProtocol: "icmp", fromPort: 3, toPort: 4 });
+  const values = { enableNetworkPolicy: "true", env: { AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS: peers.map((o) => `10.${o.spec.octet}.0.0/16`).join(",") } };
+  b.add("aws:eks/addon:Addon", `${n}-vpc-cni`, { clusterName: n, addonName: "vpc-cni", configurationValues: JSON.stringify(values) }, { ...p, deps: { clusterName: [r.cluster] } });
 }
 
 function replicate(b: GraphBuilder, env: string, from: RegionRefs, to: RegionRefs): void {
@@ -199,6 +234,9 @@ export function scyllaObjects(b: GraphBuilder, n: string, k8s: Ref, region: stri
     },
     { protect: true, retainOnDelete: true },
   );
+  const scyllaPods = { matchLabels: { "app.kubernetes.io/name": "scylla", "scylla/cluster": "scylla" } };
+  k("networking.k8s.io/v1", "NetworkPolicy", "scylla-cql", "scylla", { spec: { podSelector: scyllaPods, policyTypes: ["Ingress"], ingress: [{ from: [{ namespaceSelector: {} }], ports: [{ protocol: "TCP", port: 9042 }] }] } });
+  k("networking.k8s.io/v1", "NetworkPolicy", "scylla-inter-node", "scylla", { spec: { podSelector: scyllaPods, policyTypes: ["Ingress"], ingress: [{ from: [{ podSelector: scyllaPods }], ports: [{ protocol: "TCP", port: 7000 }] }] } });
   const keyspaces = [{ name: "app", tablets: false, replication: Object.fromEntries(["us-east-1", "us-west-2", "eu-west-1"].filter((dc) => dc === region || o.keys.length > 1).map((dc) => [dc, 3])) }];
   k("v1", "ConfigMap", "scylla-ha-keyspaces", "scylla", { data: { "keyspaces.json": JSON.stringify(keyspaces) } });
   const workload = (ns: string, name: string, replicas: number) => {
@@ -238,7 +276,18 @@ export function gcpEnvironment(stack = "staging", region = "us-central1"): Graph
   const cluster = b.add(
     "gcp:container/cluster:Cluster",
     `${n}-gke`,
-    { location: region, nodeLocations: zones, network: network.id, subnetwork: subnet.id, ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" }, removeDefaultNodePool: true, initialNodeCount: 1 },
+    {
+      location: region,
+      nodeLocations: zones,
+      network: network.id,
+      subnetwork: subnet.id,
+      ipAllocationPolicy: { clusterSecondaryRangeName: "pods", servicesSecondaryRangeName: "services" },
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      masterAuthorizedNetworksConfig: { cidrBlocks: [{ cidrBlock: "203.0.113.0/24", displayName: "deployer" }], gcpPublicCidrsAccessEnabled: false },
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: true } },
+      datapathProvider: "ADVANCED_DATAPATH",
+    },
     { ...p, deps: { network: [network], subnetwork: [subnet] } },
   );
   for (const zone of zones) {
