@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { EnvironmentConfig } from "./schema";
-import { PROJECT } from "./schema";
+import type { EnvironmentConfig } from "../components/plan/schema";
+import { PROJECT } from "../components/plan/schema";
 import { ConfigError, parseEnvironmentConfig } from "./validate";
 
 export const STACKS_DIR = path.resolve(__dirname);

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MockEngine, type EngineOptions } from "../../cli/engine/mock-engine";
 import type { RecordedResource } from "../../cli/engine/recorded";
 import { type SynthResult, synthesize } from "../../cli/engine/synthesize";
-import { PROJECT } from "../../stacks/schema";
+import { PROJECT } from "../../components/plan/schema";
 
 export type { RecordedResource };
 
