@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse as parseYaml } from "yaml";
-import type { EnvironmentConfig } from "./schema";
-import { PROJECT } from "./schema";
+import type { EnvironmentConfig } from "../components/plan/schema";
+import { PROJECT } from "../components/plan/schema";
 import { STACKS_DIR, committedStacks } from "./paths";
 import { type ConfigIssue, ConfigError, parseEnvironmentConfig } from "./validate";
 

@@ -5,7 +5,7 @@
  * before any resource changes, with the step to take instead.
  */
 import type { EnvironmentPlan } from "../components/plan";
-import { type EnvironmentConfig, type Phase, ROLLOUT_PHASES } from "./schema";
+import { type EnvironmentConfig, type Phase, ROLLOUT_PHASES } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
 
 export interface RegionRollout {

@@ -12,7 +12,7 @@ import {
   parseLocation,
   replicaRegionOf,
 } from "../components/plan/backups";
-import type { EnvironmentConfig, RegionConfig } from "./schema";
+import type { EnvironmentConfig, RegionConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
 
 const REGION_NAME: Record<RegionConfig["cloud"], RegExp> = {

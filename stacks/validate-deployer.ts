@@ -10,7 +10,7 @@ import { partitionOf } from "../components/aws/iam-policies";
 import { formatCidr, overlaps, parseCidr } from "../components/plan/cidr";
 import { deployerRangeKind } from "../components/plan/deployer";
 import { publicAddressCount, WORLD_WIDE_ADDRESSES } from "../policies/model/cidr";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
 
 /**

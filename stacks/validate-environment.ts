@@ -4,7 +4,7 @@
  * least one region that survives. Called by `validate.ts`, which owns the
  * issue format.
  */
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
 
 /**

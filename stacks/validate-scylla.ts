@@ -5,7 +5,7 @@
  * which owns the issue format.
  */
 import { SCYLLA_MANAGER_IMAGE } from "../components/scylla/versions";
-import type { EnvironmentConfig } from "./schema";
+import type { EnvironmentConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
 
 /**

@@ -9,7 +9,7 @@ import { type Cidr, formatCidr, overlaps, parseCidr } from "../components/plan/c
 import { GCP_SYSTEM_MACHINE_HINT, describeSupportedTypes, instanceType, isSystemMachineType } from "../components/plan/sizing";
 import { knownZoneRegions, zonesOf } from "../components/plan/zones";
 import { GKE_MAX_PODS_PER_NODE, GKE_NODE_POD_RANGE_PREFIX } from "../components/gcp/gke-settings";
-import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "./schema";
+import { type AwsRegionConfig, type EnvironmentConfig, type RegionConfig, environmentSchema } from "../components/plan/schema";
 import { backupIssues, isRegionName } from "./validate-backups";
 import { deployerIssues } from "./validate-deployer";
 import { cronProblem } from "./validate-cron";

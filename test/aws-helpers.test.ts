@@ -21,7 +21,7 @@ import {
 } from "../components/aws/user-data";
 import { EKS_ADDONS, EKS_ADDON_VERSIONS, addonVersion } from "../components/aws/versions";
 import { instanceType, scyllaSizing, supportedInstanceTypes } from "../components/plan/sizing";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../stacks/schema";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../components/plan/schema";
 
 /** The Scylla node plan fields the user data reads, from the real sizing table. */
 function node(name: string) {

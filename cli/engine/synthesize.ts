@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan } from "../../components/plan";
 import { readStackConfigFile, stackConfigPath, environmentFromFlatConfig, withEncryptedStandIns } from "../../stacks/config";
-import { PROJECT } from "../../stacks/schema";
+import { PROJECT } from "../../components/plan/schema";
 import { program } from "../../stacks/program";
 import { MockEngine, type EngineOptions } from "./mock-engine";
 import type { RecordedResource } from "./recorded";

@@ -11,7 +11,7 @@
  * row; a test enforces it, so adding a minor to the schema fails until its
  * add-ons are pinned here.
  */
-import type { SUPPORTED_KUBERNETES_VERSIONS } from "../../stacks/schema";
+import type { SUPPORTED_KUBERNETES_VERSIONS } from "../plan/schema";
 
 export type KubernetesMinor = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
 

@@ -5,7 +5,7 @@
  * the public endpoint, narrowed to exactly them), and the identities that get
  * cluster access. Pure: no Pulumi imports.
  */
-import type { DeployerConfig } from "../../stacks/schema";
+import type { DeployerConfig } from "./schema";
 import { type Cidr, mustParseCidr, overlaps, parseCidr } from "./cidr";
 
 /** Ranges a deployer can only come from through private routing (RFC 1918 and RFC 6598 shared space). */

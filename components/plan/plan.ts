@@ -3,7 +3,7 @@
  * same plan, and the plan alone decides the graph's shape (regions, racks,
  * pools), so preview, tests and policies all see one topology.
  */
-import type { EnvironmentConfig, RegionConfig } from "../../stacks/schema";
+import type { EnvironmentConfig, RegionConfig } from "./schema";
 import { STORAGE_PROVIDER, backupBucketName, parseLocation, replicaRegionOf } from "./backups";
 import { formatCidr, mustParseCidr, subnet } from "./cidr";
 import { planDeployer } from "./deployer";

@@ -2,7 +2,7 @@
  * The environment plan: plain, deterministic, JSON-serialisable data that the
  * components loop over. No Pulumi types appear here.
  */
-import type { Phase, Tier } from "../../stacks/schema";
+import type { Phase, Tier } from "./schema";
 import type { Architecture, Cloud, ContainerResources } from "./sizing";
 import type { DeployerPlan } from "./deployer";
 import type { ReplicationProcedure } from "./procedure";

@@ -9,7 +9,7 @@ import { inject } from "vitest";
 import { MockEngine, type EngineOptions } from "../../cli/engine/mock-engine";
 import type { RecordedResource } from "../../cli/engine/recorded";
 import { type SynthResult, synthesize } from "../../cli/engine/synthesize";
-import { PROJECT } from "../../stacks/schema";
+import { PROJECT } from "../../components/plan/schema";
 import { cachedSynth } from "./synth-cache";
 
 export type { RecordedResource };

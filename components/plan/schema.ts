@@ -2,7 +2,7 @@
  * The shape of one environment's config (`stacks/Pulumi.<env>.yaml`). Every
  * optional field names its default here, once; nothing downstream re-defaults.
  * Cross-field rules (overlapping ranges, zones in their region, replication
- * factor against racks) live in `validate.ts`.
+ * factor against racks) live in `stacks/validate*.ts`.
  */
 import { z } from "zod";
 
