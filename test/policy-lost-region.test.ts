@@ -11,7 +11,7 @@ import { fromRecorded } from "../policies/model/load";
 import { LOST_DATACENTERS } from "../policies/model/lost";
 import { ALL_POLICIES } from "../policies/rules/all";
 import { evaluate } from "../policies/runner";
-import { environment, threeAwsRegions } from "./helpers/fixtures";
+import { AWS_DEPLOYER, environment, threeAwsRegions } from "./helpers/fixtures";
 import { synthStack } from "./helpers/harness";
 
 const [use1, usw2, euw1] = threeAwsRegions();
@@ -19,8 +19,8 @@ const [use1, usw2, euw1] = threeAwsRegions();
 describe("a lost region passes its own gate", () => {
   let lost: SynthResult;
   beforeAll(async () => {
-    const before = await synthStack("test", environment([use1, usw2, euw1]));
-    lost = await synthStack("test", environment([{ ...use1, phase: "lost" }, usw2, euw1]), before.outputs);
+    const before = await synthStack("test", environment([use1, usw2, euw1], { deployer: AWS_DEPLOYER }));
+    lost = await synthStack("test", environment([{ ...use1, phase: "lost" }, usw2, euw1], { deployer: AWS_DEPLOYER }), before.outputs);
   }, 120_000);
 
   const violations = (resources: SynthResult["resources"]) => evaluate(new ResourceGraph(fromRecorded(resources)), ALL_POLICIES, defaultPackConfig(ALL_POLICIES));

@@ -70,3 +70,17 @@ export function threeAwsRegions() {
   const ring = { replicaRegion: undefined };
   return [awsRegion("use1", "us-east-1", 0, ring), awsRegion("usw2", "us-west-2", 1, ring), awsRegion("euw1", "eu-west-1", 2, ring)];
 }
+
+/**
+ * A deployer for fixture environments that must pass the whole gate: a runner range
+ * inside use1's VPC block left free by subnet carving (like prod's placeholder) and
+ * the deploy and preview roles of one account.
+ */
+export const AWS_DEPLOYER = {
+  networks: ["10.0.96.0/24"],
+  awsIam: {
+    accountId: "123456789012",
+    deployRoleArn: "arn:aws:iam::123456789012:role/deploy",
+    previewRoleArn: "arn:aws:iam::123456789012:role/ci/preview",
+  },
+} as const;
