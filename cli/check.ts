@@ -19,7 +19,7 @@ import type { ScyllaPolicy } from "../policies/rule";
 import { evaluate } from "../policies/runner";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { UsageError, formatTargets, parseFlags } from "./args";
-import { type SynthInputs, synthInputs } from "./synth-inputs";
+import { type SynthInputs, synthForCommand, synthInputs } from "./synth-inputs";
 import { type CommandResult, refused, usageFailure } from "./command";
 import { CHECK_FORMATS } from "./commands";
 import type { SchemaCoverage } from "./validate/schema-rule";
@@ -70,7 +70,7 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
   // Everything a flag names is read before the synth, so a bad file fails fast.
   const schema = flags.crds ? await schemaRule(flags.crds) : undefined;
   const given = flags["policy-config"] ? readOverride(flags["policy-config"]) : undefined;
-  const { graph, artifact } = inputs ? await fromSynth(inputs) : fromExportFile(flags.export!);
+  const { graph, artifact, diagnostics } = inputs ? await fromSynth(inputs) : { ...fromExportFile(flags.export!), diagnostics: "" };
   try {
     assertJudgeable(graph);
   } catch (err) {
@@ -93,7 +93,7 @@ async function check(argv: readonly string[]): Promise<CommandResult> {
   return {
     code: report.violations.some((v) => v.enforcementLevel === "mandatory") ? 1 : 0,
     stdout: render(format, ctx),
-    stderr: coverage ? `${coverage.summary(flags.crds!)}\n` : "",
+    stderr: diagnostics + (coverage ? `${coverage.summary(flags.crds!)}\n` : ""),
   };
 }
 
@@ -127,17 +127,14 @@ function writeReport(file: string, text: string): void {
   }
 }
 
-async function fromSynth(inputs: SynthInputs): Promise<{ graph: ResourceGraph; artifact: string }> {
-  // Loaded here, not at the top: they pull in the four Pulumi SDKs, which --export never needs.
-  const { synthesize } = await import("./engine/synthesize.js");
-  const { ConfigError } = await import("../stacks/validate.js");
-  try {
-    const result = await synthesize({ ...inputs, captureStacks: false });
-    return { graph: new ResourceGraph(fromRecorded(result.resources)), artifact: inputs.configFile ?? path.join("stacks", `Pulumi.${inputs.stack}.yaml`) };
-  } catch (err) {
-    if (err instanceof ConfigError) throw new UnusableInput(err.message);
-    throw err;
-  }
+async function fromSynth(inputs: SynthInputs): Promise<{ graph: ResourceGraph; artifact: string; diagnostics: string }> {
+  const synth = await synthForCommand(inputs);
+  if (!synth.ok) throw new UnusableInput(synth.message);
+  return {
+    graph: new ResourceGraph(fromRecorded(synth.result.resources)),
+    artifact: inputs.configFile ?? path.join("stacks", `Pulumi.${inputs.stack}.yaml`),
+    diagnostics: synth.diagnostics,
+  };
 }
 
 function fromExportFile(file: string): { graph: ResourceGraph; artifact: string } {

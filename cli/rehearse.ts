@@ -15,7 +15,7 @@ import type { DeployedState, EnvironmentPlan } from "../components/plan";
 import { PROJECT_ROOT } from "../stacks/paths";
 import { UsageError, parseFlags } from "./args";
 import { type CommandResult, usageFailure } from "./command";
-import { synthInputs } from "./synth-inputs";
+import { synthForCommand, synthInputs } from "./synth-inputs";
 
 const SIM_DIR = path.join(PROJECT_ROOT, "test", "helpers", "sim");
 const ROLE = { name: "scylla_ha_replication", password: "rehearsal" };
@@ -36,17 +36,11 @@ async function rehearse(argv: readonly string[]): Promise<CommandResult> {
   if (!flags.stack) throw new UsageError("--stack is required");
   const inputs = synthInputs({ stack: flags.stack, config: flags.config, previous: flags.previous });
   if (!fs.existsSync(path.join(SIM_DIR, "sim.js"))) return { code: 2, stdout: "", stderr: `rehearse: the simulator is not in this checkout (${SIM_DIR})\n` };
-  const { synthesize } = await import("./engine/synthesize.js");
-  const { ConfigError } = await import("../stacks/validate.js");
   const { parseRolloutState } = await import("../stacks/rollout.js");
   const { renderProcedureScript, renderRepairScript, procedureSummary } = await import("../components/scylla/replication-script.js");
-  let plan: EnvironmentPlan;
-  try {
-    plan = (await synthesize({ ...inputs, captureStacks: false })).plan;
-  } catch (err) {
-    if (err instanceof ConfigError) return { code: 2, stdout: "", stderr: `${err.message}\n` };
-    throw err;
-  }
+  const synth = await synthForCommand(inputs);
+  if (!synth.ok) return { code: 2, stdout: "", stderr: `${synth.message}\n` };
+  const plan: EnvironmentPlan = synth.result.plan;
   const previous = parseRolloutState(inputs.previousOutputs?.rollout);
   const out: string[] = [`rehearsal of ${inputs.stack}${flags.previous ? ` from ${flags.previous}` : " (its first update)"}`, "", "bootstrap:"];
   for (const r of plan.regions.filter((x) => x.hasDatacenter)) {

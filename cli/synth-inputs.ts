@@ -4,6 +4,7 @@
  * before anything runs. Loads no Pulumi SDK.
  */
 import * as fs from "node:fs";
+import type { SynthResult } from "./engine/synthesize";
 import { committedStacks } from "../stacks/paths";
 import { UsageError, committedStack, stackName } from "./args";
 
@@ -50,3 +51,26 @@ export function readPreviousOutputs(file: string): Record<string, unknown> {
   return root.outputs ?? {};
 }
 
+
+/** A synth a command ran: its result and what the program said on the way, as lines for the command's stderr. */
+export type CommandSynth = { readonly ok: true; readonly result: SynthResult; readonly diagnostics: string } | { readonly ok: false; readonly message: string };
+
+/**
+ * Runs the synth for a command. Notes (a `secure:` value not decryptable here) and the
+ * program's warnings come back in `diagnostics`, worded as the Pulumi CLI prints them, so a
+ * command returns all it says instead of writing to the console behind its caller's back;
+ * a refused config comes back as its message. The SDKs load only now.
+ */
+export async function synthForCommand(inputs: SynthInputs): Promise<CommandSynth> {
+  const { synthesize } = await import("./engine/synthesize.js");
+  const { ConfigError } = await import("../stacks/validate.js");
+  const notes: string[] = [];
+  try {
+    const result = await synthesize({ ...inputs, captureStacks: false, echoWarnings: false, onNote: (note) => notes.push(note) });
+    const lines = [...notes, ...result.warnings.map((w) => `warning: ${w}`)];
+    return { ok: true, result, diagnostics: lines.map((l) => `${l}\n`).join("") };
+  } catch (err) {
+    if (err instanceof ConfigError) return { ok: false, message: err.message };
+    throw err;
+  }
+}

@@ -9,13 +9,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { EnvironmentPlan } from "../components/plan";
 import { UsageError, parseFlags } from "./args";
-import { synthInputs } from "./synth-inputs";
 
 export { readPreviousOutputs, synthInputs } from "./synth-inputs";
 import { type CommandResult, usageFailure } from "./command";
 import { toStackExport } from "./engine/export";
 import { type ManifestObject, manifestsByRegion, toYamlDocuments } from "./engine/manifests";
 import type { SynthResult } from "./engine/synthesize";
+import { synthForCommand, synthInputs } from "./synth-inputs";
 
 export async function runSynth(argv: readonly string[]): Promise<CommandResult> {
   try {
@@ -32,24 +32,12 @@ async function synth(argv: readonly string[]): Promise<CommandResult> {
   if (fs.existsSync(flags.out) && !fs.statSync(flags.out).isDirectory()) throw new UsageError(`--out ${flags.out} is a file; give a directory (created if missing)`);
   const { stack, configFile, previousOutputs } = synthInputs({ stack: flags.stack, config: flags.config, previous: flags.previous });
 
-  // Loaded only now: the synth pulls in the Pulumi SDKs, which --help and bad arguments never need.
-  const { synthesize } = await import("./engine/synthesize.js");
-  const { ConfigError } = await import("../stacks/validate.js");
-  let result: SynthResult;
-  try {
-    result = await synthesize({
-      stack,
-      ...(configFile ? { configFile } : {}),
-      ...(previousOutputs ? { previousOutputs } : {}),
-      captureStacks: false,
-    });
-  } catch (err) {
-    if (err instanceof ConfigError) return { code: 2, stdout: "", stderr: `${err.message}\n` };
-    throw err;
-  }
+  const synth = await synthForCommand({ stack, ...(configFile ? { configFile } : {}), ...(previousOutputs ? { previousOutputs } : {}) });
+  if (!synth.ok) return { code: 2, stdout: "", stderr: `${synth.message}\n` };
+  const { result } = synth;
   const files = writeSynth(flags.out, result.stack, result);
   const counts = files.manifests.map((m) => `${m.region}: ${m.objects}`).join(", ");
-  return { code: 0, stdout: `synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`, stderr: "" };
+  return { code: 0, stdout: `synth ${result.stack}: ${result.resources.length} resources → ${flags.out} (manifests ${counts || "none"})\n`, stderr: synth.diagnostics };
 }
 
 /** Manifest file stem per region key: the cloud region (`us-east-1`), as the README names the files. */

@@ -149,3 +149,25 @@ describe("check --export start-up", () => {
     expect(out).toEqual({ code: 0, loaded: ["@pulumi/policy/proxy.js"] });
   });
 });
+
+describe("what a synthesizing command says", () => {
+  it("returns the program's missing-secret warnings in its own stderr, as the Pulumi CLI words them, and prints nothing itself", async () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), "cli-warn-"));
+    const written: string[] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => void written.push(args.map(String).join(" "));
+    try {
+      const run = await main(["synth", "--stack", "dev", "--out", out]);
+      expect(run.code).toBe(0);
+      expect(run.stderr.trimEnd().split("\n").map((l) => l.slice(0, l.indexOf(":", "warning: ".length)))).toEqual([
+        "warning: cqlSuperuserPassword",
+        "warning: cqlManagerPassword",
+        "warning: cqlReplicationPassword",
+        "warning: alertWebhookUrl",
+      ]);
+    } finally {
+      console.warn = original;
+    }
+    expect(written).toEqual([]);
+  });
+});
