@@ -54,8 +54,6 @@ describe("NetworkPolicies (prod)", () => {
         ...["use1", "usw2", "euw1"].flatMap((k) => ["cql", "inter-node", "agent", "metrics"].map((p) => `prod-${k}-scylla-${p}`)),
         "prod-use1-manager-api",
         "prod-use1-manager-db",
-        // manager.ts's own policy for Manager's database (superseded by manager-db; see the report).
-        "prod-use1-scylla-manager-db",
       ].sort(),
     );
   });

@@ -322,10 +322,10 @@ describe("platform operators", () => {
   it("puts every Kubernetes object on its own region's provider", () => {
     const objects = resources.filter((r) => r.custom && r.type.startsWith("kubernetes:"));
     // 32 per region, 5 of issue 13's (4 NetworkPolicies and the CSI driver's critical-pods quota), CQL auth's
-    // Secret, Alertmanager's 4 and Grafana's query Service; Manager's 8 objects, its 2 NetworkPolicies, the roles
+    // Secret, Alertmanager's 4 and Grafana's query Service; Manager's 7 objects, its 2 NetworkPolicies, the roles
     // Job's 3 and Manager's credentials 2 in its region; the new cluster's one replication Job (script, account,
     // role, binding, Job) in the founding region.
-    expect(objects.length).toBe(3 * (32 + 5 + 1 + 5) + 8 + 2 + 3 + 2 + 5);
+    expect(objects.length).toBe(3 * (32 + 5 + 1 + 5) + 7 + 2 + 3 + 2 + 5);
     for (const o of objects) expect(providerOf(resources, o).name).toBe(`prod-${regionOf(o)}-k8s`);
   });
 });

@@ -126,10 +126,10 @@ describe("rendered manifests", () => {
     const manifests = manifestsByRegion(resources, plan);
     expect([...manifests.keys()]).toEqual(["use1", "usw2", "euw1"]);
     // Per region 27 platform and datacenter objects, 4 NetworkPolicies and the CSI driver's critical-pods quota,
-    // the replication role's Secret, Alertmanager's 4 and Grafana's query Service; next to Manager its 8, its 2
+    // the replication role's Secret, Alertmanager's 4 and Grafana's query Service; next to Manager its 7, its 2
     // NetworkPolicies, the roles Job's 3 and Manager's credentials 2; in the founding region the new cluster's
     // one replication Job (5).
-    expect([...manifests.values()].map((objects) => objects.length)).toEqual([27 + 5 + 6 + 8 + 2 + 3 + 2 + 5, 27 + 5 + 6, 27 + 5 + 6]);
+    expect([...manifests.values()].map((objects) => objects.length)).toEqual([27 + 5 + 6 + 7 + 2 + 3 + 2 + 5, 27 + 5 + 6, 27 + 5 + 6]);
     const kinds = [...manifests.values()].flat().map((o) => o.kind);
     expect(kinds).not.toContain("ScyllaOperatorConfig");
     expect(ofType(resources, "kubernetes:apps/v1:DeploymentPatch")).toHaveLength(6);

@@ -130,25 +130,6 @@ export class ScyllaManager extends pulumi.ComponentResource {
       },
       after(ns),
     );
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-scylla-manager-db`,
-      {
-        metadata: { name: "scylla-manager-and-operator-to-db", namespace },
-        spec: {
-          policyTypes: ["Ingress"],
-          podSelector: { matchLabels: { "app.kubernetes.io/managed-by": "scylla-operator", "app.kubernetes.io/name": "scylla" } },
-          ingress: [
-            {
-              from: [
-                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } },
-                { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "scylla-operator" } } },
-              ],
-            },
-          ],
-        },
-      },
-      after(ns),
-    );
     const sa = new k8s.core.v1.ServiceAccount(`${name}-scylla-manager`, { metadata: { name: "scylla-manager", namespace } }, after(ns));
     const config = new k8s.core.v1.ConfigMap(
       `${name}-scylla-manager`,
