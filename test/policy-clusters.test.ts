@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CLUSTER_RULES, eksControlPlaneLogging, eksPrivateEndpoint, eksSecretsEncryption, gkeRegionalControlPlane, systemPoolMultiZone } from "../policies/rules/clusters";
 import { NODE_POOL_RULES, scyllaPoolLabelTaint, scyllaPoolLocalNvme, scyllaPoolNoAutoRepair, scyllaPoolOnDemand, scyllaPoolSingleZone, scyllaPoolStaticCpu } from "../policies/rules/node-pools";
+import { controlPlaneNotPublic } from "../policies/rules/deploy-path";
 import { findings } from "./helpers/policy-assert";
 import { awsEnvironment, gcpEnvironment } from "./helpers/policy-env";
 
@@ -10,12 +11,12 @@ describe("cluster and node pool rules", () => {
     expect(findings(gcpEnvironment(), rule)).toEqual([]);
   });
 
-  it("eks-private-endpoint flags a cluster without private access and with a world-open public endpoint", () => {
+  it("eks-private-endpoint flags a cluster without private access, and leaves a world-open public endpoint to control-plane-not-public (one finding, not two)", () => {
     const b = awsEnvironment().edit("prod-use1-eks", (i) => ({ ...i, vpcConfig: { subnetIds: [] } }));
     expect(findings(b, eksPrivateEndpoint)).toEqual([
       ["prod-use1-eks", "EKS cluster prod-use1-eks: vpcConfig.endpointPrivateAccess is null; nodes and in-VPC tools must reach the API privately: set it to true"],
-      ["prod-use1-eks", "EKS cluster prod-use1-eks: the public API endpoint is open to 0.0.0.0/0 (endpointPublicAccess defaults to true); set endpointPublicAccess: false or restrict publicAccessCidrs"],
     ]);
+    expect(findings(b, controlPlaneNotPublic).map((f) => f[0])).toEqual(["prod-use1-eks"]);
     const restricted = awsEnvironment().edit("prod-use1-eks", (i) => ({ ...i, vpcConfig: { ...i.vpcConfig, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] } }));
     expect(findings(restricted, eksPrivateEndpoint)).toEqual([]);
   });

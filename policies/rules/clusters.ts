@@ -5,20 +5,16 @@ import { type Finding, list, stackRule } from "../rule";
 
 export const eksPrivateEndpoint = stackRule({
   name: "eks-private-endpoint",
-  description: "EKS API endpoints are reachable privately, and not open to the whole internet.",
+  // Public exposure of the endpoint is judged once, by the union of its public ranges, in
+  // control-plane-not-public (rules/deploy-path.ts); this rule only asks for the private path.
+  description: "EKS API endpoints are reachable privately, from the nodes and in-VPC tools.",
   severity: "high",
-  remediation: "Set vpcConfig.endpointPrivateAccess: true, and either endpointPublicAccess: false or publicAccessCidrs listing only your operators' ranges.",
+  remediation: "Set vpcConfig.endpointPrivateAccess: true (public exposure is control-plane-not-public's to judge).",
   *check(graph): Iterable<Finding> {
     for (const c of graph.ofType(T.eksCluster)) {
       const vpc = rec(c.props.vpcConfig);
       if (vpc.endpointPrivateAccess !== true) {
         yield { urn: c.urn, message: `EKS cluster ${c.name}: vpcConfig.endpointPrivateAccess is ${JSON.stringify(vpc.endpointPrivateAccess ?? null)}; nodes and in-VPC tools must reach the API privately: set it to true` };
-      }
-      if (vpc.endpointPublicAccess !== false) {
-        const cidrs = strings(vpc.publicAccessCidrs);
-        if (cidrs.length === 0 || cidrs.includes("0.0.0.0/0")) {
-          yield { urn: c.urn, message: `EKS cluster ${c.name}: the public API endpoint is open to 0.0.0.0/0 (endpointPublicAccess defaults to true); set endpointPublicAccess: false or restrict publicAccessCidrs` };
-        }
       }
     }
   },
