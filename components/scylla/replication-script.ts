@@ -43,6 +43,10 @@ printf '[authentication]\nusername = %s\npassword = %s\n' "$CQL_USERNAME" "$CQL_
 
 # An ALTER of a tablet keyspace returns only once its tablets moved
 # (scylla-2026.1.3 cql3/query_processor.cc:1107-1117): no client-side timeout.
+# cqlsh (scylla-cqlsh v6.0.34-scylla, the scylladb 2026.1 submodule) takes --cqlshrc
+# (bin/cqlsh.py:216) and its [authentication] username/password (:2466-2475), warning only when
+# the file is readable by others (umask 077 above); without a tty it is in batch
+# mode and exits 2 after a failed statement (:2760-2761), so set -e stops here.
 cql() { cqlsh --cqlshrc "$CQLSHRC" --request-timeout=86400 -e "$1" "$CQL_HOST" 9042; }
 
 # The live replication of a keyspace as "dc=rf ..." (sorted), or "absent".
