@@ -52,11 +52,13 @@ describe("EKS access (prod)", () => {
     expect(ofType(prod.resources, ENTRY).filter((e) => e.name.startsWith(`prod-${key}-`))).toHaveLength(3);
   });
 
-  it.each(KEYS)("%s: 443 on the EKS cluster security group from the deployer network, and no public endpoint", (key) => {
+  it.each(KEYS)("%s: 443 on the EKS cluster security group from both deployer networks (runners in two regions), and no public endpoint", (key) => {
     const cluster = named(prod.resources, T.cluster, `prod-${key}-eks`);
-    const rule = named(prod.resources, T.ingress, `prod-${key}-access-api-10-0-96-0-24`);
-    expect(rule.inputs).toMatchObject({ cidrIpv4: "10.0.96.0/24", ipProtocol: "tcp", fromPort: 443, toPort: 443 });
-    expect(rule.propertyDependencies.securityGroupId).toEqual([cluster.urn]);
+    for (const cidr of ["10.0.96.0/24", "10.1.96.0/24"]) {
+      const rule = named(prod.resources, T.ingress, `prod-${key}-access-api-${cidr.replace(/[./]/g, "-")}`);
+      expect(rule.inputs).toMatchObject({ cidrIpv4: cidr, ipProtocol: "tcp", fromPort: 443, toPort: 443 });
+      expect(rule.propertyDependencies.securityGroupId).toEqual([cluster.urn]);
+    }
     expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
   });
 

@@ -96,14 +96,14 @@ describe("resource counts", () => {
       "aws:ec2/route:Route": 3 * 4 + 3 * 6,
       "aws:ec2/vpcPeeringConnection:VpcPeeringConnection": 3,
       "aws:ec2/vpcPeeringConnectionAccepter:VpcPeeringConnectionAccepter": 3,
-      // 9 ScyllaDB ports and ICMP frag-needed, per side of each pair; 443 from the deployer network per region.
-      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3 * 2 * 9 + 3 * 2 + 3,
+      // 9 ScyllaDB ports and ICMP frag-needed, per side of each pair; 443 from each of the two deployer networks per region.
+      "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 3 * 2 * 9 + 3 * 2 + 3 * 2,
       "pulumi:pulumi:Stack": 1,
       "pulumi:pulumi:StackReference": 1,
       "scylla-ha:aws:Peering": 3,
       "scylla-ha:index:Environment": 1,
     });
-    expect(cloudSide(prod.resources)).toHaveLength(375);
+    expect(cloudSide(prod.resources)).toHaveLength(378);
   });
 
   it("dev: one region of three zones with a single NAT, and a bucket-only region for the backup replica", () => {
@@ -159,7 +159,7 @@ describe("explicit providers", () => {
   }
 
   it.each([
-    ["prod", 333],
+    ["prod", 336],
     ["dev", 85],
   ] as const)("%s: every AWS resource (%i) uses its own region's explicit AWS provider", (stack, count) => {
     const result = stack === "prod" ? prod : dev;

@@ -117,7 +117,7 @@ describe("deployer config", () => {
 
   it("is declared by every committed environment, production on a private runner network only", () => {
     const prod = planEnvironment(loadStackConfigFile(stackConfigPath("prod")));
-    expect(prod.deployer).toMatchObject({ privateCidrs: ["10.0.96.0/24"], publicCidrs: [] });
+    expect(prod.deployer).toMatchObject({ privateCidrs: ["10.0.96.0/24", "10.1.96.0/24"], publicCidrs: [] });
     expect(prod.deployer?.aws?.breakGlassArns).toHaveLength(1);
     expect(planEnvironment(loadStackConfigFile(stackConfigPath("staging"))).deployer?.gcp).toBeDefined();
     expect(planEnvironment(loadStackConfigFile(stackConfigPath("dev"))).deployer).toMatchObject({ publicCidrs: ["203.0.113.0/24"] });

@@ -10,6 +10,7 @@
 import type { ResourceGraph } from "../model/graph";
 import { DataIndex, type Item, dataVerdict } from "./data";
 import { Dependents } from "./dependents";
+import { deployPathEffects } from "./deploy-path";
 import type { DomainKind, Failure } from "./domain";
 import { Links, linkFailures } from "./links";
 import { type FailureModel, buildModel } from "./model";
@@ -90,6 +91,7 @@ function evaluateAll(graph: ResourceGraph): FailureAnalysis {
       ...services.egress(f),
       ...services.agents(f, local),
       ...replicas.effects(f).map((text) => ({ text, breach: false })),
+      ...deployPathEffects(graph, f),
     ];
     const causes = [...verdict.causes, ...backups];
     const assumptions = [

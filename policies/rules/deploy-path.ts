@@ -30,7 +30,7 @@ function naming(graph: ResourceGraph, cluster: GraphResource, prop: string, type
 }
 
 /** Ingress on the EKS-created cluster security group (linked to the cluster it came from, or by its id once known). */
-function clusterSgIngress(graph: ResourceGraph, cluster: GraphResource): GraphResource[] {
+export function clusterSgIngress(graph: ResourceGraph, cluster: GraphResource): GraphResource[] {
   const sgId = str(rec(cluster.props.vpcConfig).clusterSecurityGroupId);
   return graph.ofType(DP.ingress, DP.sgRule).filter((r) => {
     if (r.type === DP.sgRule && r.props.type !== "ingress") return false;
@@ -39,12 +39,12 @@ function clusterSgIngress(graph: ResourceGraph, cluster: GraphResource): GraphRe
 }
 
 /** CIDRs a rule admits (both rule types). */
-function ruleCidrs(r: GraphResource): string[] {
+export function ruleCidrs(r: GraphResource): string[] {
   return r.type === DP.ingress ? strings([r.props.cidrIpv4]) : strings(r.props.cidrBlocks);
 }
 
 /** Whether a rule admits TCP 443. */
-function admits443(r: GraphResource): boolean {
+export function admits443(r: GraphResource): boolean {
   const protocol = String(r.props.ipProtocol ?? r.props.protocol ?? "");
   if (protocol === "-1" || protocol === "all") return true;
   if (protocol !== "tcp" && protocol !== "6") return false;
