@@ -4,6 +4,7 @@
  * and keyspace names ScyllaDB keeps for itself. Called by `validate.ts`,
  * which owns the issue format.
  */
+import { type Cidr, mustParseCidr, overlaps, parseCidr } from "../components/plan/cidr";
 import { SCYLLA_MANAGER_IMAGE } from "../components/scylla/versions";
 import type { EnvironmentConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
@@ -41,6 +42,10 @@ const RESERVED_KEYSPACE = /^(system.*|audit|alternator_.*)$/;
 
 const minorOf = (version: string) => version.split(".").slice(0, 2).join(".");
 
+/** Where CQL clients may come from: RFC 1918 and RFC 6598 shared space, never public addresses. */
+const CLIENT_SPACE: readonly Cidr[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10"].map(mustParseCidr);
+const within = (outer: Cidr, inner: Cidr) => inner.prefix >= outer.prefix && overlaps(outer, inner);
+
 export function scyllaIssues(config: EnvironmentConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const { version, agentVersion, keyspaces } = config.scylla;
@@ -58,6 +63,16 @@ export function scyllaIssues(config: EnvironmentConfig): ConfigIssue[] {
       value: agentVersion,
     });
   }
+  const seen = new Map<string, number>();
+  config.scylla.clientCidrs.forEach((text, n) => {
+    const path = `scylla.clientCidrs[${n}]`;
+    const parsed = parseCidr(text);
+    if (typeof parsed === "string") issues.push({ path, message: parsed, value: text });
+    else if (!CLIENT_SPACE.some((space) => within(space, parsed))) {
+      issues.push({ path, message: "must be a private range (10/8, 172.16/12, 192.168/16 or 100.64/10): CQL is never opened to public addresses", value: text });
+    } else if (seen.has(text)) issues.push({ path, message: `duplicates scylla.clientCidrs[${seen.get(text)}]`, value: text });
+    seen.set(text, seen.get(text) ?? n);
+  });
   keyspaces.forEach((ks, k) => {
     if (RESERVED_KEYSPACE.test(ks.name.toLowerCase())) {
       issues.push({

@@ -28,6 +28,7 @@ describe("environment config", () => {
       version: "2026.1.3",
       agentVersion: "3.10.1",
       keyspaces: [{ name: "app", replicationFactor: 3, tablets: false, replication: {} }],
+      clientCidrs: [],
     });
     expect(config.regions[0]).toMatchObject({ phase: "serving", natGateways: "perZone", publicAccessCidrs: [], system: { nodesPerZone: 1 } });
     expect(config.backups).toEqual({

@@ -74,6 +74,10 @@ describe("failure domains of a hand-built prod-like environment", () => {
       "Raft keeps 12 of 18 nodes (majority 10): schema and topology changes continue",
       "EACH_QUORUM writes to keyspace app fail while us-east-1 has no local quorum",
       "Scylla Manager is lost with us-east-1: backups and repairs of every datacenter stop until it is rebuilt in a surviving region (mark the region lost or move manager.region; the next update builds Manager there)",
+      // This fixture's one deployer range lives in use1's VPC (prod declares a second one in usw2).
+      ...["prod-usw2-eks", "prod-euw1-eks"].map(
+        (c) => `the API of ${c} admits deployers only from 10.0.96.0/24, inside us-east-1's VPC: with the region lost no \`pulumi up\` reaches it, and the region-loss procedure needs one (declare a deployer range in a second region)`,
+      ),
     ]);
     expect(d.get("aws:us-east-1")!.dependents).toEqual([
       "control plane prod-use1-eks",

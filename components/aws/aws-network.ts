@@ -8,6 +8,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsNetworkPlan, RegionPlan } from "../plan";
+import { CQL_PORTS } from "../plan/ports";
 import { flowLogArnPattern, flowLogsDeliveryPolicy, serviceTrustPolicy } from "./iam-policies";
 
 export interface AwsNetworkArgs {
@@ -27,6 +28,12 @@ export interface AwsNetworkArgs {
    * @default - no source condition (no deployer account declared)
    */
   readonly accountId?: string;
+  /**
+   * Private ranges of CQL clients outside the environment (`scylla.clientCidrs`): admitted on the
+   * CQL ports of the Scylla node security group, and nothing else.
+   * @default []
+   */
+  readonly clientCidrs?: readonly string[];
 }
 
 /** Tags every subnet needs so EKS and the load-balancer controllers can discover it. */
@@ -146,6 +153,23 @@ export class AwsNetwork extends pulumi.ComponentResource {
       },
       child,
     );
+
+    for (const cidr of args.clientCidrs ?? []) {
+      for (const port of CQL_PORTS) {
+        new aws.vpc.SecurityGroupIngressRule(
+          `${name}-cql-client-${cidr.replace(/[./]/g, "-")}-${port}`,
+          {
+            securityGroupId: this.scyllaSecurityGroup.id,
+            cidrIpv4: cidr,
+            ipProtocol: "tcp",
+            fromPort: port,
+            toPort: port,
+            description: `CQL ${port} from declared clients ${cidr}`,
+          },
+          child,
+        );
+      }
+    }
 
     this.flowLogs(name, region, flowLogRetentionDays, args.accountId, child);
     this.registerOutputs({ vpcId: this.vpc.id });

@@ -66,7 +66,7 @@ export class AwsRegion extends pulumi.ComponentResource {
     const accountId = plan.deployer?.aws?.accountId;
     this.network = new AwsNetwork(
       name,
-      { region, network, provider, flowLogRetentionDays: production ? 90 : 14, ...(accountId ? { accountId } : {}) },
+      { region, network, provider, flowLogRetentionDays: production ? 90 : 14, ...(accountId ? { accountId } : {}), clientCidrs: plan.scylla.clientCidrs },
       { parent: this },
     );
     const privateSubnetIds = Object.fromEntries(Object.entries(this.network.privateSubnets).map(([zone, s]) => [zone, s.id]));

@@ -7,6 +7,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import type { GcpNetworkPlan, RegionPlan } from "../plan";
+import { CQL_PORTS } from "../plan/ports";
 import { POD_RANGE_NAME, SCYLLA_PORTS, SERVICE_RANGE_NAME, WEBHOOK_PORTS, nodeTag, scyllaTag } from "./gke-settings";
 
 export interface GcpRegionNetworkArgs {
@@ -21,6 +22,12 @@ export interface GcpRegionNetworkArgs {
    * ports: the pod and node ranges of every GCP region of the environment.
    */
   readonly scyllaSourceRanges: readonly string[];
+  /**
+   * Private ranges of CQL clients outside the environment (`scylla.clientCidrs`): one rule admits
+   * them on the CQL ports of this region's Scylla nodes.
+   * @default []
+   */
+  readonly clientCidrs?: readonly string[];
 }
 
 export class GcpRegionNetwork extends pulumi.ComponentResource {
@@ -28,6 +35,8 @@ export class GcpRegionNetwork extends pulumi.ComponentResource {
   readonly router: gcp.compute.Router;
   readonly nat: gcp.compute.RouterNat;
   readonly scyllaFirewall: gcp.compute.Firewall;
+  /** Present when the config declares CQL client ranges. */
+  readonly cqlClientFirewall?: gcp.compute.Firewall;
   readonly webhookFirewall: gcp.compute.Firewall;
 
   constructor(name: string, args: GcpRegionNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -85,6 +94,22 @@ export class GcpRegionNetwork extends pulumi.ComponentResource {
       },
       child,
     );
+
+    if ((args.clientCidrs ?? []).length > 0) {
+      this.cqlClientFirewall = new gcp.compute.Firewall(
+        `${name}-cql-clients`,
+        {
+          network: vpc.id,
+          description: `CQL into ${region.clusterName}'s Scylla nodes from the declared client ranges`,
+          direction: "INGRESS",
+          priority: 1000,
+          sourceRanges: [...args.clientCidrs!],
+          targetTags: [scyllaTag(region.clusterName)],
+          allows: [{ protocol: "tcp", ports: CQL_PORTS.map(String) }],
+        },
+        child,
+      );
+    }
 
     // GKE's own rule for private clusters opens only 443 and 10250 from the
     // control plane; admission webhooks on other pod ports time out without this.

@@ -55,7 +55,7 @@ export class GcpRegion extends pulumi.ComponentResource {
     const child = { parent: this, provider: this.provider };
 
     this.backupBucket = new GcpBackupBucket(`${name}-backup`, { plan, region }, child);
-    this.network = new GcpRegionNetwork(name, { region, network, vpc, scyllaSourceRanges: scyllaSourceRanges(plan) }, child);
+    this.network = new GcpRegionNetwork(name, { region, network, vpc, scyllaSourceRanges: scyllaSourceRanges(plan), clientCidrs: plan.scylla.clientCidrs }, child);
     this.gke = new GkeCluster(name, { plan, region, network, vpc, subnet: this.network.subnet }, child);
     this.nodePools = new GkeNodePools(
       name,

@@ -104,6 +104,7 @@ export function planEnvironment(config: EnvironmentConfig, previous?: DeployedSt
       version: config.scylla.version,
       agentVersion: config.scylla.agentVersion,
       namespace: SCYLLA_NAMESPACE,
+      clientCidrs: [...config.scylla.clientCidrs],
     },
     keyspaces: config.scylla.keyspaces.map((ks): KeyspacePlan => {
       const replication: Record<string, number> = {};

@@ -272,8 +272,17 @@ export const environmentSchema = z.strictObject({
        * @default []
        */
       keyspaces: z.array(keyspace).default([]),
+      /**
+       * Private ranges of CQL clients outside the environment's own networks (application VPCs
+       * reached over a Transit Gateway, VPN or peering you run). They get the CQL ports and
+       * nothing else: in the ScyllaDB NetworkPolicy, on every AWS region's Scylla node security
+       * group and in a GCP firewall rule. In-cluster clients and the environment's own ranges
+       * are admitted without them.
+       * @default []
+       */
+      clientCidrs: z.array(cidr).default([]),
     })
-    .default({ clusterName: "scylla", version: DEFAULT_SCYLLA_VERSION, agentVersion: DEFAULT_MANAGER_AGENT_VERSION, keyspaces: [] }),
+    .default({ clusterName: "scylla", version: DEFAULT_SCYLLA_VERSION, agentVersion: DEFAULT_MANAGER_AGENT_VERSION, keyspaces: [], clientCidrs: [] }),
   /** Regions, in seed order: the first one bootstraps the cluster. */
   regions: z.array(region).min(1),
   manager: z

@@ -108,6 +108,8 @@ export interface ScyllaClusterPlan {
   readonly agentVersion: string;
   /** Namespace of the ScyllaCluster in every region. */
   readonly namespace: string;
+  /** Private ranges of CQL clients outside the environment (config `scylla.clientCidrs`). */
+  readonly clientCidrs: readonly string[];
 }
 
 export interface KeyspacePlan {

@@ -5,8 +5,9 @@
  * on GKE (components/gcp/gke-cluster.ts); the `deploy-path` policies flag a
  * cluster where they would be decoration.
  *
- * - ScyllaDB pods: CQL from any pod of the cluster and from every range of the
- *   environment (clients and drivers in other regions); inter-node from the
+ * - ScyllaDB pods: CQL from any pod of the cluster, from every range of the
+ *   environment (clients and drivers in other regions) and from the declared
+ *   client ranges (`scylla.clientCidrs`); inter-node from the
  *   ScyllaDB pods of this cluster and the peer regions' pod ranges; the
  *   Manager agent API from Manager, from the operator (it drives the agents
  *   through that API with the auth token) and from the Manager region's pod
@@ -25,11 +26,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentPlan, RegionPlan } from "../plan";
+import { CQL_PORTS } from "../plan/ports";
 import { type ScyllaComponentArgs, childOptions } from "./args";
 import { MANAGER_LABELS, MANAGER_NAMESPACE } from "./manager";
 import { SCYLLA_OPERATOR_NAMESPACE } from "./platform-operators";
 
-export const CQL_PORTS = [9042, 9142, 19042, 19142] as const;
+export { CQL_PORTS };
 export const INTER_NODE_PORTS = [7000, 7001] as const;
 export const AGENT_PORT = 10001;
 /** ScyllaDB's Prometheus endpoint, the agent's metrics and node_exporter in the ScyllaDB pod. */
@@ -79,7 +81,7 @@ export function scyllaNetworkPolicies(plan: EnvironmentPlan, region: RegionPlan)
       spec: {
         podSelector: scyllaPods,
         policyTypes: ["Ingress"],
-        ingress: [{ from: [{ namespaceSelector: {} }, ...ipBlocks(environmentRanges(plan))], ports: tcp(CQL_PORTS) }],
+        ingress: [{ from: [{ namespaceSelector: {} }, ...ipBlocks([...environmentRanges(plan), ...plan.scylla.clientCidrs])], ports: tcp(CQL_PORTS) }],
       },
     },
     {
