@@ -12,20 +12,12 @@ import { describe, expect, it } from "vitest";
 import { synthesize } from "../cli/engine/synthesize";
 import { stackConfigPath } from "../stacks/config";
 import { zonesOf } from "../components/plan/zones";
-import { ConfigError, formatIssue, isProductionLike, parseEnvironmentConfig } from "../stacks/validate";
+import { ConfigError, isProductionLike } from "../stacks/validate";
 import { cronProblem } from "../stacks/validate-cron";
-import { awsRegion, awsZones, environment, gcpRegion, gcpZones, threeAwsRegions } from "./helpers/fixtures";
+import { awsRegion, awsZones, environment, gcpRegion, gcpZones, threeAwsRegions, configProblems } from "./helpers/fixtures";
 import { flatten } from "./helpers/harness";
 
-function problems(raw: unknown, stack?: string): string[] {
-  try {
-    parseEnvironmentConfig(raw, undefined, stack);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 const [use1, usw2, euw1] = threeAwsRegions();
 const usc1 = gcpRegion("usc1", "us-central1", 40);

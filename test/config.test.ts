@@ -1,18 +1,10 @@
 import * as fs from "node:fs";
 import { describe, expect, it } from "vitest";
 import { committedStacks, loadStackConfigFile, stackConfigPath } from "../stacks/config";
-import { ConfigError, formatIssue, isCron, parseEnvironmentConfig } from "../stacks/validate";
-import { awsRegion, environment, gcpRegion, threeAwsRegions } from "./helpers/fixtures";
+import { ConfigError, isCron, parseEnvironmentConfig } from "../stacks/validate";
+import { awsRegion, environment, gcpRegion, threeAwsRegions, configProblems } from "./helpers/fixtures";
 
-function problems(raw: unknown): string[] {
-  try {
-    parseEnvironmentConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 const [ringUse1, usw2, euw1] = threeAwsRegions();
 /** use1 also stands alone below, so it names its replica region as a single-region environment must. */

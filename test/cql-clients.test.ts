@@ -6,8 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import type { SynthResult } from "../cli/engine/synthesize";
-import { ConfigError, formatIssue, parseEnvironmentConfig } from "../stacks/validate";
-import { AWS_DEPLOYER, environment, gcpRegion, threeAwsRegions } from "./helpers/fixtures";
+import { AWS_DEPLOYER, environment, gcpRegion, threeAwsRegions, configProblems } from "./helpers/fixtures";
 import { named, ofType, synthStack } from "./helpers/harness";
 
 const KEYSPACES = [{ name: "app", replicationFactor: 3 }];
@@ -15,15 +14,7 @@ const withClients = (regions: unknown[], clientCidrs: string[]) => environment(r
 const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const NP = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 
-function problems(raw: unknown): string[] {
-  try {
-    parseEnvironmentConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe("scylla.clientCidrs validation", () => {
   it("refuses public, malformed and repeated ranges, each by its index, and accepts private ones", () => {

@@ -6,18 +6,10 @@
 import { describe, expect, it } from "vitest";
 import { planDeployer, planEnvironment } from "../components/plan";
 import { loadStackConfigFile, stackConfigPath } from "../stacks/config";
-import { ConfigError, formatIssue, parseEnvironmentConfig } from "../stacks/validate";
-import { awsRegion, environment, gcpRegion } from "./helpers/fixtures";
+import { parseEnvironmentConfig } from "../stacks/validate";
+import { awsRegion, environment, gcpRegion, configProblems } from "./helpers/fixtures";
 
-function problems(raw: unknown): string[] {
-  try {
-    parseEnvironmentConfig(raw);
-  } catch (err) {
-    if (err instanceof ConfigError) return err.issues.map(formatIssue);
-    throw err;
-  }
-  return [];
-}
+const problems = configProblems;
 
 const AWS_IDS = {
   accountId: "123456789012",

@@ -3,6 +3,7 @@
  * break one field at a time, plus the zone fixtures the engine answers with.
  */
 import { awsZones, gcpZones } from "../../cli/engine/zones";
+import { ConfigError, formatIssue, parseEnvironmentConfig } from "../../stacks/validate";
 
 export { awsZones, gcpZones };
 
@@ -84,3 +85,17 @@ export const AWS_DEPLOYER = {
     previewRoleArn: "arn:aws:iam::123456789012:role/ci/preview",
   },
 } as const;
+
+/**
+ * Every problem config validation reports for a raw config, formatted as users
+ * see them (`path: message (got value)`); empty when it is accepted.
+ */
+export function configProblems(raw: unknown, stack?: string): string[] {
+  try {
+    parseEnvironmentConfig(raw, undefined, stack);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.issues.map(formatIssue);
+    throw err;
+  }
+  return [];
+}
