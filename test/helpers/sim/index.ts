@@ -176,13 +176,16 @@ export class SimWorld {
   }
 }
 
-/** `bash -n` and shellcheck on a script; returns their combined complaints (empty when clean). */
-export function lintScript(script: string): string {
+/**
+ * `<shell> -n` and shellcheck on a script, for the shell that runs it (`sh` is
+ * checked as POSIX sh, as dash runs it); returns their combined complaints (empty when clean).
+ */
+export function lintScript(script: string, shell: "bash" | "sh" = "bash"): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lint-"));
   const file = path.join(dir, "script.sh");
   fs.writeFileSync(file, script);
-  const syntax = spawnSync("bash", ["-n", file], { encoding: "utf8" });
-  const check = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
+  const syntax = spawnSync(shell === "sh" ? "dash" : "bash", ["-n", file], { encoding: "utf8" });
+  const check = spawnSync("shellcheck", [`--shell=${shell}`, "--severity=style", file], { encoding: "utf8" });
   fs.rmSync(dir, { recursive: true, force: true });
   if (check.error) throw new Error(`shellcheck is not installed (apt-get install -y shellcheck): ${check.error.message}`);
   return [syntax.status === 0 ? "" : syntax.stderr, check.status === 0 ? "" : check.stdout].join("").trim();
