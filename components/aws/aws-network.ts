@@ -9,6 +9,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { AwsNetworkPlan, RegionPlan } from "../plan";
 import { CQL_PORTS } from "../plan/ports";
+import { cidrSlug } from "../plan";
 import { flowLogArnPattern, flowLogsDeliveryPolicy, serviceTrustPolicy } from "./iam-policies";
 
 export interface AwsNetworkArgs {
@@ -157,7 +158,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
     for (const cidr of args.clientCidrs ?? []) {
       for (const port of CQL_PORTS) {
         new aws.vpc.SecurityGroupIngressRule(
-          `${name}-cql-client-${cidr.replace(/[./]/g, "-")}-${port}`,
+          `${name}-cql-client-${cidrSlug(cidr)}-${port}`,
           {
             securityGroupId: this.scyllaSecurityGroup.id,
             cidrIpv4: cidr,

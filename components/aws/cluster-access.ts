@@ -11,6 +11,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeployerPlan, RegionPlan } from "../plan";
+import { cidrSlug } from "../plan";
 import { partitionOf } from "./iam-policies";
 
 /**
@@ -99,7 +100,7 @@ export class EksClusterAccess extends pulumi.ComponentResource {
     const apiIngress: Record<string, aws.vpc.SecurityGroupIngressRule> = {};
     for (const cidr of args.deployer?.privateCidrs ?? []) {
       apiIngress[cidr] = new aws.vpc.SecurityGroupIngressRule(
-        `${name}-api-${cidr.replace(/[./]/g, "-")}`,
+        `${name}-api-${cidrSlug(cidr)}`,
         {
           securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
           cidrIpv4: cidr,

@@ -40,3 +40,8 @@ export const SYSTEM_POOL_NAME = "system";
 export function memberServiceAccount(clusterName: string): string {
   return `${clusterName}-member`;
 }
+
+/** A CIDR as part of a logical name (`10.0.96.0/24` → `10-0-96-0-24`): one rule per range keeps a stable name. */
+export function cidrSlug(cidr: string): string {
+  return cidr.replace(/[./]/g, "-");
+}
