@@ -53,9 +53,21 @@ export interface CqlAuthHandle {
   readonly ready: pulumi.Resource[];
 }
 
-/** `auth_superuser_salted_password`: SHA-512-crypt with a salt stable for this password and cluster (identical scylla.yaml everywhere). */
+const saltedPasswords = new Map<string, string>();
+
+/**
+ * `auth_superuser_salted_password`: SHA-512-crypt with a salt stable for this
+ * password and cluster (identical scylla.yaml everywhere). Every DC asks for the
+ * same value, and 5,000 rounds cost ≈ 10 ms each, so it is computed once.
+ */
 export function superuserSaltedPassword(password: string, clusterName: string): string {
-  return sha512Crypt(password, stableSalt(password, clusterName));
+  const key = JSON.stringify([password, clusterName]);
+  let salted = saltedPasswords.get(key);
+  if (salted === undefined) {
+    salted = sha512Crypt(password, stableSalt(password, clusterName));
+    saltedPasswords.set(key, salted);
+  }
+  return salted;
 }
 
 /**
