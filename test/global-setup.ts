@@ -32,7 +32,8 @@ export function setup(project: TestProject): void {
   const at = dir;
   child.on("exit", (code) => {
     // A failed build is not a failed run: each test then synthesizes for itself and reports the error there.
-    fs.writeFileSync(path.join(at, EXIT_MARKER), `${code}\n${Buffer.concat(stderr).toString()}`);
+    // A run can end (teardown removes the directory) before the build does: nobody is left to read the marker.
+    if (fs.existsSync(at)) fs.writeFileSync(path.join(at, EXIT_MARKER), `${code}\n${Buffer.concat(stderr).toString()}`);
   });
   project.provide("synthCache", dir);
 }
