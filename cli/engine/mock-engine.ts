@@ -7,6 +7,7 @@
  * than the SDK's mocks where the real engine is: duplicate URNs fail, and in
  * strict mode so does any custom resource on a default provider.
  */
+import { createRequire } from "node:module";
 import * as pulumi from "@pulumi/pulumi";
 import type { RecordedResource } from "./recorded";
 import { RESOURCE_SIG, SECRET_SIG, SECRET_VALUE, UNKNOWN } from "./recorded";
@@ -15,6 +16,19 @@ import { awsZones, gcpZones } from "./zones";
 // The SDK exports these at runtime but not in its public typings.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+  deserializeProperty(value: unknown): unknown;
+  serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { RegisterResourceResponse } = require("@pulumi/pulumi/proto/resource_pb") as {
+  RegisterResourceResponse: new () => ProtoResponse & { setUrn(urn: string): void; setId(id: string): void; setObject(object: ProtoStruct): void };
+};
+// The SDK's own copy of google-protobuf, whichever node_modules it sits in: a message only accepts its own Struct.
+const { Struct } = createRequire(require.resolve("@pulumi/pulumi"))("google-protobuf/google/protobuf/struct_pb") as {
+  Struct: new () => ProtoStruct;
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings") as {
   setMockOptions(monitor: unknown, project?: string, stack?: string, preview?: boolean, organization?: string): void;
@@ -25,7 +39,7 @@ type Callback = (err: Error | null, response?: ProtoResponse) => void;
 interface ProtoStruct { toJavaScript(): Record<string, unknown> }
 interface ProtoResponse { getUrn(): string; getId(): string; getObject(): ProtoStruct | undefined }
 interface RegisterRequest {
-  getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): ProtoStruct | undefined;
+  getImportid(): string; getType(): string; getName(): string; getParent(): string; getCustom(): boolean; getObject(): ProtoStruct | undefined;
   getProtect(): boolean; getDependenciesList(): string[]; getProvider(): string;
   getPropertydependenciesMap(): { forEach(cb: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getRetainondelete(): boolean; getDeletedwith(): string; getReplaceonchangesList(): string[];
@@ -43,6 +57,9 @@ interface ReadRequest {
 interface ReadResponse { getUrn(): string; getProperties(): ProtoStruct | undefined }
 interface MonitorLike {
   registerResource(req: RegisterRequest, cb: Callback): Promise<void>;
+  /** The SDK mock's own URN scheme and its table of registered state (runtime/mocks.js, used by its invoke and read paths). */
+  newUrn(parent: string, type: string, name: string): string;
+  resources: Map<string, { urn: string; id: string | null; state: Record<string, unknown> }>;
   readResource(req: ReadRequest, cb: (err: Error | null, response?: ReadResponse) => void): Promise<void>;
   registerResourceOutputs(req: { getUrn(): string; getOutputs(): ProtoStruct | undefined }, cb: (err: Error | null, r?: unknown) => void): void;
 }
@@ -145,7 +162,6 @@ export class MockEngine implements pulumi.runtime.Mocks {
 
   private monitor(): MonitorLike {
     const monitor = new MockMonitor(this);
-    const register = monitor.registerResource.bind(monitor);
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResource = (req, cb) => {
       const key = `${req.getType()}::${req.getName()}`;
@@ -159,10 +175,13 @@ export class MockEngine implements pulumi.runtime.Mocks {
       if (this.options.strict && req.getCustom() && !isProvider && req.getProvider() === "") {
         this.errors.push(`${key} uses a default provider; pass an explicit provider (default providers are disabled)`);
       }
-      const done = register(req, (err, response) => {
-        if (!err && response) this.record(req, response, isProvider);
-        cb(err, response);
-      });
+      const done = this.register(monitor, req).then(
+        ({ response, inputs, outputs }) => {
+          this.record(req, response, inputs, outputs, isProvider);
+          cb(null, response);
+        },
+        (err: Error) => cb(err, undefined),
+      );
       this.track(done);
       return done;
     };
@@ -204,12 +223,47 @@ export class MockEngine implements pulumi.runtime.Mocks {
     return monitor;
   }
 
-  private record(req: RegisterRequest, response: ProtoResponse, isProvider: boolean): void {
+  /**
+   * `MockMonitor.registerResource` (@pulumi/pulumi 3.248.0 runtime/mocks.js:91-110)
+   * with each side converted once: it turns the request's Struct into objects,
+   * and the state into a Struct the SDK turns straight back into objects
+   * (runtime/resource.js:533 only calls `toJavaScript()` on it), and the
+   * recording read both again — three of those four conversions were half
+   * of a synth's protobuf time. The state the SDK receives is the same
+   * serialized object, handed over without the round trip.
+   */
+  private async register(monitor: MonitorLike, req: RegisterRequest): Promise<{ response: ProtoResponse; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> {
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    const inputs: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) if (v !== undefined) inputs[k] = rpc.deserializeProperty(v);
+    const result = await this.newResource({
+      type: req.getType(),
+      name: req.getName(),
+      inputs,
+      provider: req.getProvider(),
+      custom: req.getCustom(),
+      id: req.getImportid(),
+    });
+    const urn = monitor.newUrn(req.getParent(), req.getType(), req.getName());
+    const state = await rpc.serializeProperties("", result.state);
+    monitor.resources.set(urn, { urn, id: result.id ?? null, state });
+    const response = new RegisterResourceResponse();
+    response.setUrn(urn);
+    response.setId(result.id || "");
+    // Handing over the recorded object itself is safe: `deserializeProperty` builds new arrays
+    // and objects all the way down (runtime/rpc.js:622-640, 735-748), so the SDK never holds it.
+    const object = new Struct();
+    object.toJavaScript = () => state;
+    response.setObject(object);
+    return { response, inputs: raw, outputs: state };
+  }
+
+  private record(req: RegisterRequest, response: ProtoResponse, rawInputs: Record<string, unknown>, rawOutputs: Record<string, unknown>, isProvider: boolean): void {
     const propertyDependencies: Record<string, string[]> = {};
     req.getPropertydependenciesMap().forEach((deps, prop) => {
       propertyDependencies[prop] = [...deps.getUrnsList()];
     });
-    const inputs = plain(req.getObject()?.toJavaScript() ?? {});
+    const inputs = plain(rawInputs);
     const id = response.getId() || undefined;
     const recorded: RecordedResource = {
       urn: response.getUrn(),
@@ -220,7 +274,7 @@ export class MockEngine implements pulumi.runtime.Mocks {
       ...(req.getParent() ? { parent: req.getParent() } : {}),
       ...(req.getCustom() && !isProvider ? { provider: req.getProvider() } : {}),
       inputs,
-      outputs: plain(response.getObject()?.toJavaScript() ?? {}),
+      outputs: plain(rawOutputs),
       dependencies: [...new Set(req.getDependenciesList())],
       propertyDependencies,
       protect: req.getProtect(),
