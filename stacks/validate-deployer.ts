@@ -12,6 +12,7 @@ import { deployerRangeKind } from "../components/plan/deployer";
 import { publicAddressCount, WORLD_WIDE_ADDRESSES } from "../policies/model/cidr";
 import type { EnvironmentConfig } from "../components/plan/schema";
 import type { ConfigIssue } from "./validate";
+import { countText } from "../policies/model/text";
 
 /**
  * An IAM role ARN (`arn:<partition>:iam::<account>:role[/<path>]/<name>`). EKS access entries take the
@@ -23,7 +24,7 @@ export const PRINCIPAL_ARN = /^arn:(aws|aws-cn|aws-us-gov):iam::(\d{12}):(role|u
 /** A GCP IAM member naming one principal. */
 export const GCP_MEMBER = /^(serviceAccount|user|group):[^\s@:]+@[a-z0-9.-]+\.[a-z]{2,}$/;
 
-const WORLD = `a /8 (${WORLD_WIDE_ADDRESSES.toLocaleString("en-US")} addresses)`;
+const WORLD = `a /8 (${countText(WORLD_WIDE_ADDRESSES)} addresses)`;
 
 export function deployerIssues(config: EnvironmentConfig): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
@@ -64,7 +65,7 @@ export function deployerIssues(config: EnvironmentConfig): ConfigIssue[] {
     if (count >= WORLD_WIDE_ADDRESSES) {
       issues.push({
         path: "deployer.networks",
-        message: `admit ${count.toLocaleString("en-US")} public addresses together, at least ${WORLD}: that is the internet, not a deployer; list the runners' own egress ranges or a private runner network`,
+        message: `admit ${countText(count)} public addresses together, at least ${WORLD}: that is the internet, not a deployer; list the runners' own egress ranges or a private runner network`,
         value: exposed,
       });
     }
@@ -123,7 +124,7 @@ export function deployerIssues(config: EnvironmentConfig): ConfigIssue[] {
     if (count >= WORLD_WIDE_ADDRESSES) {
       issues.push({
         path: `regions[${i}].publicAccessCidrs`,
-        message: `${deployerPublic.length ? "with deployer.networks " : ""}admit ${count.toLocaleString("en-US")} public addresses to the ${region.cloud === "aws" ? "EKS" : "GKE"} API, at least ${WORLD}: that is the whole internet (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0); list only your operators' and runners' ranges`,
+        message: `${deployerPublic.length ? "with deployer.networks " : ""}admit ${countText(count)} public addresses to the ${region.cloud === "aws" ? "EKS" : "GKE"} API, at least ${WORLD}: that is the whole internet (0.0.0.0/1 + 128.0.0.0/1 is 0.0.0.0/0); list only your operators' and runners' ranges`,
         value: region.publicAccessCidrs,
       });
     }

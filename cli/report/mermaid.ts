@@ -6,6 +6,7 @@ import type { ResourceGraph } from "../../policies/model/graph";
 import { AWS, GCP, datacenters, distinct, nodePools, regionsOf } from "../../policies/model/topology";
 import { natZone } from "../../policies/rules/network";
 import { mermaidText } from "./escape";
+import { byText } from "../../policies/model/text";
 
 interface Box {
   readonly zones: Map<string, string[]>;
@@ -60,7 +61,7 @@ export function topologyDiagram(graph: ResourceGraph): string {
 
   const lines = ["flowchart TB"];
   let s = 0;
-  for (const [region, b] of [...regions].sort(([a], [c]) => a.localeCompare(c))) {
+  for (const [region, b] of [...regions].sort(([a], [c]) => byText(a, c))) {
     lines.push(`  subgraph s${s++}["${mermaidText([b.cloud, region].filter(Boolean).join(" "))}"]`);
     for (const zone of distinct([...b.zones.keys()])) {
       lines.push(`    subgraph s${s++}["${mermaidText(zone)}"]`);

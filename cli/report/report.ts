@@ -7,6 +7,7 @@ import type { FailureDomain } from "../../policies/failure";
 import type { ResourceGraph } from "../../policies/model/graph";
 import type { ScyllaPolicy, Severity } from "../../policies/rule";
 import type { Violation } from "../../policies/runner";
+import { byText } from "../../policies/model/text";
 
 export interface CheckReport {
   readonly stack: string;
@@ -76,7 +77,7 @@ export function byRegion(ctx: ReportContext): [string, Violation[]][] {
   }
   const order = (v: Violation) => (v.enforcementLevel === "mandatory" ? 0 : 1) * 10 + SEVERITIES.indexOf(v.severity);
   return [...groups]
-    .sort(([a], [b]) => (a === "global" ? 1 : b === "global" ? -1 : a.localeCompare(b)))
+    .sort(([a], [b]) => (a === "global" ? 1 : b === "global" ? -1 : byText(a, b)))
     .map(([region, list]) => [region, [...list].sort((a, b) => order(a) - order(b))]);
 }
 

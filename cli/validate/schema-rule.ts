@@ -9,6 +9,7 @@ import { isKubernetesObject } from "../engine/manifests";
 import { type ScyllaPolicy, stackRule } from "../../policies/rule";
 import type { CrdCatalog } from "./crds";
 import { type ManifestObject, formatViolation, validateObjects } from "./manifests";
+import { byText } from "../../policies/model/text";
 
 export const MANIFEST_SCHEMA_RULE = "kubernetes-manifest-schema";
 
@@ -31,7 +32,7 @@ export class SchemaCoverage {
 
   /** One line: `validated 52 objects (ConfigMap 3, ScyllaCluster 3, …); not checked: none`. */
   summary(source: string): string {
-    const list = (m: ReadonlyMap<string, number>) => [...m].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => `${k} ${n}`).join(", ");
+    const list = (m: ReadonlyMap<string, number>) => [...m].sort(([a], [b]) => byText(a, b)).map(([k, n]) => `${k} ${n}`).join(", ");
     const total = [...this.checked.values()].reduce((a, b) => a + b, 0);
     const missing = this.unchecked.size ? `${list(this.unchecked)} (no CRD in ${source} defines these kinds)` : "none";
     return `crds: validated ${total} object${total === 1 ? "" : "s"} against ${source} and the Kubernetes schemas (${list(this.checked) || "none"}); not checked: ${missing}`;

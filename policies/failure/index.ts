@@ -16,6 +16,7 @@ import { Links, linkFailures } from "./links";
 import { type FailureModel, buildModel } from "./model";
 import { ZoneReplicas } from "./replicas";
 import { type Effect, Services } from "./services";
+import { byText } from "../model/text";
 
 export type { DomainKind };
 
@@ -56,7 +57,7 @@ export function failuresOf(model: FailureModel): Failure[] {
     out.push({ kind: "region", id: `${cloud}:${r.region}`, cloud: r.cloud, region: r.region });
     for (const zone of r.zones) out.push({ kind: "zone", id: `${cloud}:${r.region}:${zone}`, cloud: r.cloud, region: r.region, zone });
     for (const c of model.clusters.filter((x) => x.region === r.region)) out.push({ kind: "cluster", id: c.resource.name, cloud: r.cloud, region: r.region, urn: c.resource.urn });
-    const nats = model.egress.nats.filter((n) => n.region === r.region).sort((a, b) => a.resource.name.localeCompare(b.resource.name));
+    const nats = model.egress.nats.filter((n) => n.region === r.region).sort((a, b) => byText(a.resource.name, b.resource.name));
     for (const n of nats) out.push({ kind: "nat", id: n.resource.name, cloud: r.cloud, region: r.region, urn: n.resource.urn });
   }
   return [...out, ...linkFailures(model)];

@@ -15,6 +15,7 @@ import type { ControlPlane } from "./domain";
 import { type Egress, type SubnetInfo, egressOf } from "./network";
 import { type Placed, type PodPlacement, type Slot, fits, podPlacement, rackPlacement, slotLabels, spreadsOverZones } from "./placement";
 import { type Keyspace, parseKeyspaces } from "./quorum";
+import { byText } from "../model/text";
 
 export interface ClusterInfo extends ControlPlane {
   readonly resource: GraphResource;
@@ -208,7 +209,7 @@ function regionsWithZones(graph: ResourceGraph, clusters: readonly ClusterInfo[]
   }
   return [...regions]
     .map(([region, { cloud, zones }]) => ({ region, cloud, zones: [...zones].sort() }))
-    .sort((a, b) => `${a.cloud}:${a.region}`.localeCompare(`${b.cloud}:${b.region}`));
+    .sort((a, b) => byText(`${a.cloud}:${a.region}`, `${b.cloud}:${b.region}`));
 }
 
 

@@ -12,6 +12,7 @@ import { type ResourceGraph, T, arr, num, rec, str, strings } from "../model/gra
 import { AWS, k8sObjects, metaOf } from "../model/topology";
 import type { GraphResource } from "../model/types";
 import { type Finding, list, stackRule } from "../rule";
+import { countText } from "../model/text";
 
 const DP = {
   accessEntry: "aws:eks/accessEntry:AccessEntry",
@@ -91,13 +92,13 @@ export const controlPlaneNotPublic = stackRule({
       if (vpc.endpointPublicAccess !== false) {
         const cidrs = Array.isArray(vpc.publicAccessCidrs) && vpc.publicAccessCidrs.length > 0 ? strings(vpc.publicAccessCidrs) : [WORLD];
         if (isWorldWide(cidrs)) {
-          yield { urn: c.urn, message: `EKS cluster ${c.name}: the public API endpoint admits ${publicAddressCount(cidrs).toLocaleString("en-US")} public addresses (publicAccessCidrs ${list(cidrs)}), at least a /8: the whole internet in effect; list only the deployer's egress ranges or set endpointPublicAccess: false` };
+          yield { urn: c.urn, message: `EKS cluster ${c.name}: the public API endpoint admits ${countText(publicAddressCount(cidrs))} public addresses (publicAccessCidrs ${list(cidrs)}), at least a /8: the whole internet in effect; list only the deployer's egress ranges or set endpointPublicAccess: false` };
         }
       }
       const open = clusterSgIngress(graph, c).filter(admits443);
       const cidrs = open.flatMap(ruleCidrs);
       if (isWorldWide(cidrs)) {
-        yield { urn: open[0]!.urn, message: `EKS cluster ${c.name}: its cluster security group admits 443 from ${list(cidrs)} (${publicAddressCount(cidrs).toLocaleString("en-US")} public addresses, at least a /8): the API is open to the internet through the private endpoint's ENIs; admit only the deployer's private ranges` };
+        yield { urn: open[0]!.urn, message: `EKS cluster ${c.name}: its cluster security group admits 443 from ${list(cidrs)} (${countText(publicAddressCount(cidrs))} public addresses, at least a /8): the API is open to the internet through the private endpoint's ENIs; admit only the deployer's private ranges` };
       }
     }
     for (const c of graph.ofType(T.gkeCluster)) {
@@ -112,7 +113,7 @@ export const controlPlaneNotPublic = stackRule({
       }
       const cidrs = gkeAuthorized(c);
       if (isWorldWide(cidrs)) {
-        yield { urn: c.urn, message: `GKE cluster ${c.name}: master authorized networks ${list(cidrs)} admit ${publicAddressCount(cidrs).toLocaleString("en-US")} public addresses, at least a /8: the whole internet in effect; list only the deployer's and operators' ranges` };
+        yield { urn: c.urn, message: `GKE cluster ${c.name}: master authorized networks ${list(cidrs)} admit ${countText(publicAddressCount(cidrs))} public addresses, at least a /8: the whole internet in effect; list only the deployer's and operators' ranges` };
       }
     }
   },

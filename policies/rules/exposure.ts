@@ -11,12 +11,13 @@ import { type IngressRule, SCYLLA_PORTS, awsIngressRules, covers, gcpIngressRule
 import { type ResourceGraph, arr, num, rec, str, strings } from "../model/graph";
 import { k8sObjects, metaOf } from "../model/topology";
 import { type Finding, list, stackRule } from "../rule";
+import { countText } from "../model/text";
 
 const PORTS = Object.keys(SCYLLA_PORTS).map(Number);
 const portName = (p: number) => `${p} (${SCYLLA_PORTS[p]})`;
 
 function describeCount(n: number, cidrs: readonly string[]): string {
-  return isWorldWide(cidrs) ? `${n.toLocaleString("en-US")} public addresses — the internet in effect` : `${n.toLocaleString("en-US")} public address(es)`;
+  return isWorldWide(cidrs) ? `${countText(n)} public addresses — the internet in effect` : `${countText(n)} public address(es)`;
 }
 
 /** Rules grouped by what they protect: a security group, or a GCP network and target tag. */
