@@ -15,8 +15,12 @@ const path = require("node:path");
 const ROOT = path.resolve(__dirname, "..");
 const SOURCE_DIRS = ["cli", "stacks", "components", "policies"];
 const STAMP = path.join(ROOT, "dist", ".built");
-/** Bytecode of the modules the last runs compiled; `SCYLLA_HA_COMPILE_CACHE=off` runs without it. */
-const COMPILE_CACHE = path.join(ROOT, "node_modules", ".cache", "scylla-ha", "compile");
+/**
+ * Bytecode of the modules the last runs compiled. `SCYLLA_HA_COMPILE_CACHE=off`
+ * runs without it; a directory there keeps it elsewhere (the bench times a
+ * first run with an empty one).
+ */
+const COMPILE_CACHE = process.env.SCYLLA_HA_COMPILE_CACHE || path.join(ROOT, "node_modules", ".cache", "scylla-ha", "compile");
 
 /** Newest modification time of a TypeScript source or of the build settings; a few ms for the whole tree. */
 function newestSource() {
@@ -42,6 +46,11 @@ function buildIsCurrent() {
 }
 
 const argv = process.argv.slice(2);
+// A command lives about a second; by default V8 starts optimizing hot functions with TurboFan
+// after 66 KiB of bytecode budget (v8 flag-definitions.h `interrupt_budget`), and on 2 cores that
+// background work cost more than it won back: 8× the budget took check --stack prod from 0.86 s to
+// 0.80 s (CPU 1.26 s to 1.00 s) and synth of 16× prod from 13.3 s to 12.2 s (docs/benchmarks.md).
+require("node:v8").setFlagsFromString("--interrupt-budget=540672");
 if (buildIsCurrent()) {
   // Both before anything loads the SDKs: see cli/startup/compile-cache.ts and deferred-modules.ts.
   if (process.env.SCYLLA_HA_COMPILE_CACHE !== "off") {

@@ -57,9 +57,15 @@ export function compileCacheStats(): CompileCacheStats {
   return { mode, outcomes: new Map(outcomes) };
 }
 
-/** The cache file of this Node and V8 build: bytecode is only valid for the V8 that made it. */
+/**
+ * The cache file of this V8 build and these flags: V8 rejects bytecode made by
+ * another version or under other flags (`SerializedCodeData::SanityCheck`,
+ * FLAGS_MISMATCH), so runs with different options keep separate files rather
+ * than overwrite each other's.
+ */
 export function cacheFile(dir: string): string {
-  return path.join(dir, `v8-${process.versions.v8}-${process.arch}.bin`);
+  const options = hash("sha1", `${process.execArgv.join(" ")}\0${process.env.NODE_OPTIONS ?? ""}`).slice(0, 8);
+  return path.join(dir, `v8-${process.versions.v8}-${process.arch}-${options}.bin`);
 }
 
 function readCache(file: string): Map<string, Entry> {
