@@ -6,7 +6,7 @@
  * (test/helpers/sim re-exports it) and `scylla-ha rehearse`, so both start the
  * same world the same way.
  */
-import { spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,6 +15,30 @@ import { PROJECT_ROOT } from "../stacks/paths";
 /** Where the simulator lives: beside the tests that exercise it. */
 export const SIM_DIR = path.join(PROJECT_ROOT, "test", "helpers", "sim");
 const SIM_BIN = path.join(SIM_DIR, "bin");
+
+let server: { readonly port: string; readonly child: ChildProcess } | undefined;
+
+/**
+ * The port of this process's simulator server (test/helpers/sim/server.js),
+ * started on first use: the fake tools then cost a socket round trip instead
+ * of a Node start each. Waits synchronously, because scripts run with
+ * spawnSync; it stops with this process.
+ */
+function serverPort(): string {
+  if (server && server.child.exitCode === null) return server.port;
+  const portFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sim-server-")), "port");
+  const child = spawn(process.execPath, [path.join(SIM_DIR, "server.js"), portFile], { stdio: ["ignore", "ignore", "inherit"] });
+  child.unref();
+  process.once("exit", () => child.kill());
+  const wait = new Int32Array(new SharedArrayBuffer(4));
+  for (let waited = 0; !fs.existsSync(portFile); waited += 5) {
+    if (waited > 10_000 || child.exitCode !== null) throw new Error(`the simulator server did not start (${portFile})`);
+    Atomics.wait(wait, 0, 0, 5);
+  }
+  server = { port: fs.readFileSync(portFile, "utf8"), child };
+  fs.rmSync(path.dirname(portFile), { recursive: true, force: true });
+  return server.port;
+}
 
 export interface SimNode {
   readonly pod: string;
@@ -155,6 +179,7 @@ export class SimWorld {
         HOME: this.dir,
         SIM_STATE: this.statePath,
         SIM_CLUSTER: cluster,
+        SIM_PORT: serverPort(),
         CQL_USERNAME: REPLICATION_ROLE.name,
         CQL_PASSWORD: REPLICATION_ROLE.password,
         POLL_SECONDS: "0",

@@ -30,10 +30,26 @@
  */
 const fs = require("node:fs");
 const path = require("node:path");
-const { spawnSync } = require("node:child_process");
+
+/**
+ * One tool call at a time: its environment and what it prints. `invoke()` sets
+ * it, so the same rules serve a tool started as a process (bin/ without a
+ * server) and a call answered by the simulator server (server.js).
+ */
+let call = { env: process.env, stdout: [], stderr: [] };
+class SimExit {
+  constructor(code) {
+    this.code = code;
+  }
+}
+const env = (name) => call.env[name];
+const print = (text) => call.stdout.push(text);
+const exit = (code) => {
+  throw new SimExit(code);
+};
 
 const statePath = () => {
-  const p = process.env.SIM_STATE;
+  const p = env("SIM_STATE");
   if (!p) fail("SIM_STATE is not set", 3);
   return p;
 };
@@ -46,8 +62,8 @@ function save(state) {
   fs.renameSync(tmp, statePath());
 }
 function fail(message, code = 2) {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
+  call.stderr.push(`${message}\n`);
+  exit(code);
 }
 const NTS = "org.apache.cassandra.locator.NetworkTopologyStrategy";
 
@@ -128,7 +144,9 @@ function cqlsh(argv) {
   const state = load();
   tick(state);
   // A9: PasswordAuthenticator.
-  const rc = rcFile && fs.existsSync(rcFile) ? fs.readFileSync(rcFile, "utf8") : "";
+  // Relative to the script's directory, which a server call reports as PWD.
+  const rcPath = rcFile && path.resolve(env("PWD") || process.cwd(), rcFile);
+  const rc = rcPath && fs.existsSync(rcPath) ? fs.readFileSync(rcPath, "utf8") : "";
   const user = (rc.match(/^username\s*=\s*(.*)$/m) || [])[1];
   const password = (rc.match(/^password\s*=\s*(.*)$/m) || [])[1];
   const role = user !== undefined ? state.roles[user] : undefined;
@@ -145,8 +163,8 @@ function cqlsh(argv) {
   try {
     const out = execute(state, role, statement, fault);
     save(state);
-    if (fault && fault.kind === "crash") process.exit(137);
-    if (out) process.stdout.write(out);
+    if (fault && fault.kind === "crash") exit(137);
+    if (out) print(out);
   } catch (err) {
     save(state);
     throw err;
@@ -257,7 +275,7 @@ function podOf(state, name) {
 function nodetool(argv) {
   const state = load();
   tick(state);
-  const pod = process.env.SIM_POD;
+  const pod = env("SIM_POD");
   const self = pod && podOf(state, pod);
   if (!self) fail(`nodetool: not inside a ScyllaDB pod (SIM_POD=${pod})`, 3);
   const call = `nodetool ${argv.join(" ")} @${pod}`;
@@ -278,12 +296,12 @@ function nodetool(argv) {
       d.nodes.forEach((n, i) => lines.push(`${n.status}  10.${Object.keys(state.datacenters).indexOf(dc)}.0.${i + 1}    1.02 GB    256     ?     00000000-0000-0000-0000-${String(i).padStart(12, "0")}  ${n.rack}`));
       lines.push("");
     }
-    process.stdout.write(`${lines.join("\n")}\n`);
+    print(`${lines.join("\n")}\n`);
     return;
   }
   if (cmd === "netstats") {
     save(state);
-    process.stdout.write("Mode: NORMAL\nNot sending any streams.\n");
+    print("Mode: NORMAL\nNot sending any streams.\n");
     return;
   }
   if (cmd === "rebuild") {
@@ -298,7 +316,7 @@ function nodetool(argv) {
       .map(([k]) => k);
     state.rebuilds.push({ pod, datacenter: self.dc, source, keyspaces });
     save(state);
-    process.stdout.write("");
+    print("");
     return;
   }
   save(state);
@@ -328,7 +346,7 @@ function authorize(state, cluster, namespace, resource, verb) {
 
 function kubectl(argv) {
   const state = load();
-  const cluster = process.env.SIM_CLUSTER;
+  const cluster = env("SIM_CLUSTER");
   if (!cluster) fail("kubectl: SIM_CLUSTER (the cluster this kubeconfig reaches) is not set", 3);
   const flag = (name) => {
     const i = argv.indexOf(name);
@@ -341,7 +359,7 @@ function kubectl(argv) {
     const pods = podsInCluster(state, cluster).filter(
       (p) => p.namespace === namespace && Object.entries(selector).every(([k, v]) => p.labels[k] === v),
     );
-    process.stdout.write(pods.map((p) => `pod/${p.name}\n`).join(""));
+    print(pods.map((p) => `pod/${p.name}\n`).join(""));
     return;
   }
   if (argv[0] === "exec") {
@@ -354,15 +372,24 @@ function kubectl(argv) {
       fail(`Error from server (NotFound): pods "${name}" not found`, 1);
     }
     const [cmd, ...args] = argv.slice(dash + 1);
-    const res = spawnSync(cmd, args, { stdio: "inherit", env: { ...process.env, SIM_POD: name } });
-    process.exit(res.status === null ? 1 : res.status);
+    if (IN_POD_TOOLS.includes(cmd)) {
+      // A simulated tool answers right here, as the pod would.
+      const res = invoke(cmd, args, { ...call.env, SIM_POD: name });
+      print(res.stdout);
+      call.stderr.push(res.stderr);
+      exit(res.code);
+    }
+    // Anything else (bash -c, a missing binary) is handed back to the caller to run as the
+    // pod: run here, its own tool calls would wait on the server that is running it.
+    call.handoff = { pod: name, argv: [cmd, ...args] };
+    exit(0);
   }
   fail(`simulator: kubectl ${argv.join(" ")} is not simulated`, 3);
 }
 
 function sctool(argv) {
   const state = load();
-  const pod = process.env.SIM_POD || "";
+  const pod = env("SIM_POD") || "";
   if (!pod.startsWith("scylla-manager")) fail("sctool: not inside the Scylla Manager pod", 3);
   const flag = (a, b) => {
     const i = argv.findIndex((x) => x === a || x === b);
@@ -375,16 +402,45 @@ function sctool(argv) {
     state.repairs.push({ id, keyspaces: (flag("-K", "--keyspace") || "").split(",").filter(Boolean), status: "DONE" });
     state.log.push({ tool: "sctool", args: argv });
     save(state);
-    process.stdout.write(`${id}\n`);
+    print(`${id}\n`);
     return;
   }
   if (argv[0] === "progress") {
     const task = state.repairs.find((r) => r.id === argv[argv.length - 1]);
     if (!task) fail("Error: not found", 1);
-    process.stdout.write(`Run:\t\t00000000-0000\nStatus:\t\t${task.status}\nProgress:\t100%\n`);
+    print(`Run:\t\t00000000-0000\nStatus:\t\t${task.status}\nProgress:\t100%\n`);
     return;
   }
   fail(`simulator: sctool ${argv[0]} is not simulated`, 3);
 }
 
-module.exports = { cqlsh, nodetool, kubectl, sctool, binDir: path.join(__dirname, "bin") };
+const TOOLS = { cqlsh, nodetool, kubectl, sctool };
+/** The simulated tools a container has on its PATH. */
+const IN_POD_TOOLS = ["cqlsh", "nodetool", "sctool"];
+
+/**
+ * Runs one simulated tool with `environment` and returns what a process would
+ * have: exit code, stdout, stderr — or, for a `kubectl exec` of a command that
+ * is not simulated, `handoff`: the pod and the command the caller runs itself. An error that is not a simulated exit is a
+ * simulator bug and exits 1 with its stack, as an uncaught one would.
+ */
+function invoke(tool, argv, environment) {
+  const outer = call;
+  call = { env: environment, stdout: [], stderr: [] };
+  let code = 0;
+  try {
+    if (!TOOLS[tool]) fail(`simulator: no tool ${tool}`, 3);
+    TOOLS[tool](argv);
+  } catch (err) {
+    if (err instanceof SimExit) code = err.code;
+    else {
+      call.stderr.push(`${err && err.stack ? err.stack : err}\n`);
+      code = 1;
+    }
+  }
+  const result = { code, stdout: call.stdout.join(""), stderr: call.stderr.join(""), ...(call.handoff ? { handoff: call.handoff } : {}) };
+  call = outer;
+  return result;
+}
+
+module.exports = { invoke, TOOLS: Object.keys(TOOLS), binDir: path.join(__dirname, "bin") };
