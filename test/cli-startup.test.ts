@@ -79,6 +79,31 @@ describe("compile cache", () => {
     expect(run(dir, path.join(dir, "cache"))).toMatchObject({ mode: "vm-script", value: path.sep, outcome: "bypassed" });
   });
 
+  it("keeps what the latest run loaded when the cache is full, dropping what no recent run did", () => {
+    const dir = tmp();
+    const cache = path.join(dir, "cache");
+    const capped = (name: string, maxBytes: number) =>
+      probe<{ outcome: string; file: string }>(
+        dir,
+        "capped.cjs",
+        `const cc = require(${COMPILE_CACHE});
+         cc.enableCompileCache(${JSON.stringify(cache)}, { maxBytes: ${maxBytes} });
+         const file = ${JSON.stringify(dir)} + "/${name}.js";
+         require(file);
+         process.stdout.write(JSON.stringify({ outcome: cc.compileCacheStats().outcomes.get(file), file: cc.cacheFile(${JSON.stringify(cache)}) }));`,
+      );
+    const body = Array.from({ length: 40 }, (_, i) => `exports.f${i} = (x) => x * ${i} + ${i};`).join("\n");
+    for (const name of ["a", "b"]) fs.writeFileSync(path.join(dir, `${name}.js`), `${body}\nexports.name = "${name}";\n`);
+    // A cap that holds one module's bytecode and not two.
+    const first = capped("a", 1 << 30);
+    const one = fs.statSync(first.file).size;
+    const cap = Math.floor(one * 1.5);
+    expect(capped("a", cap).outcome).toBe("hit");
+    expect(capped("b", cap).outcome).toBe("miss");
+    expect(capped("b", cap).outcome).toBe("hit");
+    expect(capped("a", cap).outcome).toBe("miss");
+  });
+
   it("starts over from a damaged or foreign cache file instead of failing", () => {
     const dir = tmp();
     const cache = path.join(dir, "cache");

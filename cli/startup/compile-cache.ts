@@ -47,7 +47,7 @@ interface Entry {
 
 /** The cache file: a 4-byte index length, the JSON index, then the entries' bytes. */
 const FORMAT = 1;
-/** A cache past this size starts over rather than growing with every upgrade. */
+/** The cache never grows past this by default; entries no recent run loaded go first. */
 const MAX_BYTES = 64 * 1024 * 1024;
 
 let mode: CompileCacheStats["mode"] = "off";
@@ -93,12 +93,14 @@ function readCache(file: string): Map<string, Entry> {
   return entries;
 }
 
-function writeCache(file: string, entries: ReadonlyMap<string, Entry>): void {
+/** Writes `entries`, this run's modules (`used`) first, so a full cache drops what no recent run loaded. */
+function writeCache(file: string, entries: ReadonlyMap<string, Entry>, used: ReadonlySet<string>, maxBytes: number): void {
   const index: [string, string, number, number][] = [];
   const chunks: Buffer[] = [];
   let offset = 0;
-  for (const [name, { sha1, data }] of entries) {
-    if (offset + data.length > MAX_BYTES) break;
+  const ordered = [...entries].sort(([a], [b]) => Number(used.has(b)) - Number(used.has(a)));
+  for (const [name, { sha1, data }] of ordered) {
+    if (offset + data.length > maxBytes) continue;
     index.push([name, sha1, offset, data.length]);
     chunks.push(data);
     offset += data.length;
@@ -136,10 +138,11 @@ function makeRequire(mod: Module): NodeJS.Require {
 }
 
 /**
- * Turns the cache on for the rest of this process, kept in `dir`. Returns the
- * mechanism used. Idempotent.
+ * Turns the cache on for the rest of this process, kept in `dir` (at most
+ * `maxBytes` of bytecode, @default 64 MiB). Returns the mechanism used. Idempotent.
  */
-export function enableCompileCache(dir: string): CompileCacheStats["mode"] {
+export function enableCompileCache(dir: string, options: { readonly maxBytes?: number } = {}): CompileCacheStats["mode"] {
+  const maxBytes = options.maxBytes ?? MAX_BYTES;
   if (mode !== "off") return mode;
   const builtIn = (Module as unknown as { enableCompileCache?: (dir: string) => unknown }).enableCompileCache;
   if (builtIn) {
@@ -189,7 +192,7 @@ export function enableCompileCache(dir: string): CompileCacheStats["mode"] {
         entries.delete(filename);
       }
     }
-    writeCache(file, entries);
+    writeCache(file, entries, new Set(outcomes.keys()), maxBytes);
   });
   return (mode = "vm-script");
 }
