@@ -174,6 +174,8 @@ export class SimWorld {
     fs.writeFileSync(file, script, { mode: 0o755 });
     const res = spawnSync("bash", [file], {
       encoding: "utf8",
+      // The world's own directory: whatever a script writes stays in it.
+      cwd: this.dir,
       env: {
         PATH: `${SIM_BIN}:${process.env.PATH}`,
         HOME: this.dir,

@@ -6,7 +6,9 @@
  * that is not simulated still runs in the caller, as the pod.
  */
 import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { ROOT } from "./helpers/cli";
 import { type DatacenterSpec, SimWorld, ks } from "./helpers/sim";
 
 const dc = (name: string): DatacenterSpec => ({ name, racks: [`${name}a`, `${name}b`], nodesPerRack: 1 });
@@ -39,6 +41,8 @@ function runBothWays(): { server: ReturnType<SimWorld["run"]>; process: ReturnTy
   // An empty SIM_PORT makes each tool run the simulator as its own process (client.bash).
   const process = b.run(SCRIPT, "us-east-1", { SIM_PORT: "" });
   const state = (w: SimWorld) => JSON.parse(fs.readFileSync(w.statePath, "utf8")) as unknown;
+  // A script runs in its world's directory: the cqlshrc it wrote is there, not in the checkout.
+  expect([fs.existsSync(path.join(a.dir, "rc")), fs.existsSync(path.join(ROOT, "rc"))]).toEqual([true, false]);
   return { server, process, states: [state(a), state(b)] };
 }
 
