@@ -18,7 +18,7 @@ import { awsZones, gcpZones } from "./zones";
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as { MockMonitor: new (mocks: pulumi.runtime.Mocks) => MonitorLike };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc") as {
-  deserializeProperty(value: unknown): unknown;
+  deserializeProperties(struct: ProtoStruct): Record<string, unknown>;
   serializeProperties(label: string, props: Record<string, unknown>): Promise<Record<string, unknown>>;
 };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -234,8 +234,8 @@ export class MockEngine implements pulumi.runtime.Mocks {
    */
   private async register(monitor: MonitorLike, req: RegisterRequest): Promise<{ response: ProtoResponse; inputs: Record<string, unknown>; outputs: Record<string, unknown> }> {
     const raw = req.getObject()?.toJavaScript() ?? {};
-    const inputs: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw)) if (v !== undefined) inputs[k] = rpc.deserializeProperty(v);
+    // The SDK's own deserializer, fed the objects already converted (it only calls `toJavaScript()`, rpc.js:180-182).
+    const inputs = rpc.deserializeProperties({ toJavaScript: () => raw });
     const result = await this.newResource({
       type: req.getType(),
       name: req.getName(),
