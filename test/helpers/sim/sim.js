@@ -36,14 +36,14 @@ const path = require("node:path");
  * it, so the same rules serve a tool started as a process (bin/ without a
  * server) and a call answered by the simulator server (server.js).
  */
-let call = { env: process.env, stdout: [], stderr: [] };
+let current = { env: process.env, stdout: [], stderr: [] };
 class SimExit {
   constructor(code) {
     this.code = code;
   }
 }
-const env = (name) => call.env[name];
-const print = (text) => call.stdout.push(text);
+const env = (name) => current.env[name];
+const print = (text) => current.stdout.push(text);
 const exit = (code) => {
   throw new SimExit(code);
 };
@@ -62,7 +62,7 @@ function save(state) {
   fs.renameSync(tmp, statePath());
 }
 function fail(message, code = 2) {
-  call.stderr.push(`${message}\n`);
+  current.stderr.push(`${message}\n`);
   exit(code);
 }
 const NTS = "org.apache.cassandra.locator.NetworkTopologyStrategy";
@@ -374,14 +374,14 @@ function kubectl(argv) {
     const [cmd, ...args] = argv.slice(dash + 1);
     if (IN_POD_TOOLS.includes(cmd)) {
       // A simulated tool answers right here, as the pod would.
-      const res = invoke(cmd, args, { ...call.env, SIM_POD: name });
+      const res = invoke(cmd, args, { ...current.env, SIM_POD: name });
       print(res.stdout);
-      call.stderr.push(res.stderr);
+      current.stderr.push(res.stderr);
       exit(res.code);
     }
     // Anything else (bash -c, a missing binary) is handed back to the caller to run as the
     // pod: run here, its own tool calls would wait on the server that is running it.
-    call.handoff = { pod: name, argv: [cmd, ...args] };
+    current.handoff = { pod: name, argv: [cmd, ...args] };
     exit(0);
   }
   fail(`simulator: kubectl ${argv.join(" ")} is not simulated`, 3);
@@ -425,8 +425,8 @@ const IN_POD_TOOLS = ["cqlsh", "nodetool", "sctool"];
  * simulator bug and exits 1 with its stack, as an uncaught one would.
  */
 function invoke(tool, argv, environment) {
-  const outer = call;
-  call = { env: environment, stdout: [], stderr: [] };
+  const outer = current;
+  current = { env: environment, stdout: [], stderr: [] };
   let code = 0;
   try {
     if (!TOOLS[tool]) fail(`simulator: no tool ${tool}`, 3);
@@ -434,12 +434,12 @@ function invoke(tool, argv, environment) {
   } catch (err) {
     if (err instanceof SimExit) code = err.code;
     else {
-      call.stderr.push(`${err && err.stack ? err.stack : err}\n`);
+      current.stderr.push(`${err && err.stack ? err.stack : err}\n`);
       code = 1;
     }
   }
-  const result = { code, stdout: call.stdout.join(""), stderr: call.stderr.join(""), ...(call.handoff ? { handoff: call.handoff } : {}) };
-  call = outer;
+  const result = { code, stdout: current.stdout.join(""), stderr: current.stderr.join(""), ...(current.handoff ? { handoff: current.handoff } : {}) };
+  current = outer;
   return result;
 }
 
