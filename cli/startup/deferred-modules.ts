@@ -9,7 +9,7 @@
  *
  * Each deferred module is replaced by a proxy that loads the real one on its
  * first use and forwards everything to it, so code that does use them still
- * works (test/cli/startup.test.ts serializes a function and reaches the
+ * works (test/cli-startup.test.ts serializes a function and reaches the
  * Automation API through the proxies). Only the CLI installs this; `pulumi up`
  * and the tests load the SDK as it ships.
  */
